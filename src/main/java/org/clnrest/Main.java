@@ -1,0 +1,119 @@
+package org.clnrest;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+import org.clnrest.bus.Bus;
+import org.clnrest.http.RestVerticle;
+import org.clnrest.plugin.Options;
+import org.clnrest.plugin.PluginVerticle;
+import org.clnrest.plugin.RestConfig;
+import org.clnrest.plugin.StdioChannel;
+import org.clnrest.rpc.Rpc;
+import org.clnrest.rpc.RpcClientVerticle;
+import org.clnrest.tls.CertificateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point. As a lightningd plugin (the default) it deploys the stdio bridge, and on lightningd's init
+ * the RPC client, the HTTP router and the notification broadcaster. {@code --demo} runs the embedded
+ * demo node instead (a simulated lightningd that starts this same program as its plugin).
+ */
+public final class Main {
+    // Not static: logging must not start before main() has captured stdout for the protocol.
+    private final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** How long to wait for cln-grpc's identity when cln-grpc runs and ours is missing. */
+    static final Duration GRPC_CERT_WAIT = Duration.ofSeconds(5);
+
+    private final Vertx vertx;
+    private volatile boolean exiting;
+
+    private Main(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--demo")) {
+            org.clnrest.sim.DemoNode.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        StdioChannel out = StdioChannel.capture(); // before anything can print
+        Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4));
+        Main main = new Main(vertx);
+        vertx.eventBus().<JsonObject>consumer(Bus.PLUGIN_INIT, main::onInit);
+        vertx.deployVerticle(new PluginVerticle(System.in, out, main::exit))
+                .onFailure(e -> {
+                    main.LOG.error("Cannot start the plugin bridge", e);
+                    System.exit(1);
+                });
+    }
+
+    /** lightningd's init: validate, then bring up RPC, TLS identity and HTTP; answer {} or {disable}. */
+    private void onInit(Message<JsonObject> msg) {
+        Options.Result result = Options.validate(msg.body().getJsonObject(Bus.F_OPTIONS), msg.body().getJsonObject(Bus.F_CONFIGURATION));
+        if (result.disableReason() != null) {
+            msg.reply(disable(result.disableReason()));
+            return;
+        }
+        RestConfig config = result.config();
+        JsonObject rpcConf = new JsonObject().put("rpcFile", config.rpcFile().toString());
+        vertx.deployVerticle(new RpcClientVerticle(), new DeploymentOptions().setConfig(rpcConf))
+                .compose(id -> config.https() ? tlsIdentity(config) : Future.succeededFuture())
+                .compose(v -> vertx.deployVerticle(RestVerticle.class.getName(), new DeploymentOptions().setConfig(config.toJson())))
+                .onSuccess(id -> msg.reply(new JsonObject()))
+                .onFailure(e -> {
+                    LOG.error("Cannot start: {}", e.getMessage());
+                    msg.reply(disable(e.getMessage()));
+                });
+    }
+
+    private static JsonObject disable(String reason) {
+        return new JsonObject().put(Bus.F_DISABLE, reason);
+    }
+
+    /**
+     * The six PEM files: reused, or generated. cln-grpc writes the same files in the same default place at
+     * start-up; when it runs (grpc-port is set) and files are missing, give it a moment to finish first.
+     */
+    private Future<Void> tlsIdentity(RestConfig config) {
+        Future<Boolean> grpcRuns = CertificateStore.complete(config.certsDir())
+                ? Future.succeededFuture(false)
+                : new Rpc(vertx.eventBus()).call("listconfigs", new JsonObject().put("config", "grpc-port"), 5_000)
+                        .map(r -> !r.isError() && r.resultObject().getJsonObject("configs", new JsonObject()).containsKey("grpc-port"))
+                        .otherwise(false);
+        return grpcRuns.compose(wait -> vertx.executeBlocking(() -> {
+            CertificateStore.Outcome o = CertificateStore.ensure(config.certsDir(), config.host(), wait ? GRPC_CERT_WAIT : Duration.ZERO);
+            LOG.info("{} the TLS identity in {}", o == CertificateStore.Outcome.REUSED ? "Using" : "Generated", config.certsDir());
+            return null;
+        })).recover(e -> Future.failedFuture(new IllegalStateException(
+                "cannot create the TLS identity in " + config.certsDir() + ": " + e.getMessage(), e))).mapEmpty();
+    }
+
+    /** shutdown or EOF: stop taking work, let in-flight requests finish briefly, exit 0. */
+    private void exit() {
+        if (exiting) {
+            return;
+        }
+        exiting = true;
+        vertx.eventBus().publish(Bus.PLUGIN_STOPPING, new JsonObject());
+        Thread killer = new Thread(() -> {
+            try {
+                Thread.sleep(3_000); // a hard deadline: lightningd expects the plugin gone promptly
+            } catch (InterruptedException ignored) {
+                // exit now
+            }
+            Runtime.getRuntime().halt(0);
+        }, "exit-deadline");
+        killer.setDaemon(true);
+        killer.start();
+        vertx.close().onComplete(ar -> System.exit(0));
+    }
+}

@@ -1,0 +1,84 @@
+package org.clnrest.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import org.clnrest.rpc.Rpc;
+import org.clnrest.rpc.RpcReply;
+
+/**
+ * The one place a rune is checked, for REST calls, dynamic paths, Socket.IO connections and cluster
+ * observers alike: lightningd's {@code checkrune}. A refusal is an {@link AuthFailure} carrying lightningd's
+ * own code and message.
+ */
+public final class RuneCheck {
+    /** checkrune must answer quickly; a node that does not is treated as unavailable. */
+    static final long CHECK_TIMEOUT_MS = 30_000;
+
+    private final Rpc rpc;
+
+    public RuneCheck(Rpc rpc) {
+        this.rpc = rpc;
+    }
+
+    /** Why a rune was refused. {@code missing}: no rune at all; {@code error}: lightningd's error object. */
+    public static final class AuthFailure extends RuntimeException {
+        public enum Kind { MISSING, REFUSED, INVALID }
+
+        private final Kind kind;
+        private final JsonObject error;
+
+        AuthFailure(Kind kind, JsonObject error) {
+            super(error.getString("message"), null, false, false);
+            this.kind = kind;
+            this.error = error;
+        }
+
+        public Kind kind() {
+            return kind;
+        }
+
+        /** {@code {code, message[, data]}} as lightningd (or upstream CLNRest) words it. */
+        public JsonObject error() {
+            return error;
+        }
+    }
+
+    public static AuthFailure missing() {
+        return new AuthFailure(AuthFailure.Kind.MISSING,
+                new JsonObject().put("code", 1501).put("message", "Not authorized: Missing rune"));
+    }
+
+    /**
+     * Check {@code rune} for calling {@code method} with {@code params} (a JsonObject, JsonArray or null).
+     * {@code nodeid} is passed when not null. Fails with {@link AuthFailure}, or with
+     * {@link org.clnrest.rpc.RpcUnavailable} when lightningd was not reached.
+     */
+    public Future<Void> check(String rune, String nodeid, String method, Object params) {
+        if (rune == null || rune.isBlank()) {
+            return Future.failedFuture(missing());
+        }
+        JsonObject req = new JsonObject().put("rune", rune.trim());
+        if (nodeid != null) {
+            req.put("nodeid", nodeid);
+        }
+        if (method != null) {
+            req.put("method", method);
+        }
+        if (params != null) {
+            req.put("params", params);
+        }
+        return rpc.call("checkrune", req, CHECK_TIMEOUT_MS).compose(RuneCheck::verdict);
+    }
+
+    private static Future<Void> verdict(RpcReply reply) {
+        if (reply.isError()) {
+            return Future.failedFuture(new AuthFailure(AuthFailure.Kind.REFUSED, reply.error()));
+        }
+        if (!Boolean.TRUE.equals(reply.resultObject().getBoolean("valid"))) {
+            return Future.failedFuture(new AuthFailure(AuthFailure.Kind.INVALID,
+                    new JsonObject().put("code", 1502).put("message", "Rune is not valid")));
+        }
+        return Future.succeededFuture();
+    }
+}

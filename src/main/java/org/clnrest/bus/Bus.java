@@ -1,0 +1,54 @@
+package org.clnrest.bus;
+
+/**
+ * The event-bus contract between the verticles: every address, header and message shape in one place.
+ *
+ * <pre>
+ * address                  kind      body                                   reply
+ * ------------------------ --------- -------------------------------------- -----------------------------
+ * clnrest.plugin.init      request   JsonObject {options, configuration}    JsonObject {} or {disable}
+ * clnrest.plugin.stopping  publish   JsonObject {reason}                    -
+ * clnrest.rpc.call         request   JsonObject {method, params?}           {@link org.clnrest.rpc.RpcReply}
+ * clnrest.notification     publish   JsonObject {"&lt;topic&gt;": {...}}    -
+ *                                    header topic = &lt;topic&gt;, header seq = arrival number
+ * clnrest.notification.batch publish JsonArray of the notifications of one tick (the one-second timer)
+ * clnrest.plugin.rpcmethod request   JsonObject {method, params}            JsonObject result, or fail(code, error JSON)
+ * clnrest.log              send      JsonObject {level, message}            -   (log to lightningd)
+ * </pre>
+ *
+ * RPC replies travel as {@link org.clnrest.rpc.RpcReply} objects with a local-only codec: a reply of 100 MB
+ * is handed over by reference, never copied or re-encoded on the bus.
+ */
+public final class Bus {
+    private Bus() {}
+
+    /** Bridge → bootstrap: lightningd's init; the reply is what the bridge answers lightningd. */
+    public static final String PLUGIN_INIT = "clnrest.plugin.init";
+    /** Published once when the plugin is about to exit (shutdown notification, stdin EOF). */
+    public static final String PLUGIN_STOPPING = "clnrest.plugin.stopping";
+    /** Anyone → RPC client verticle: call a lightningd method. */
+    public static final String RPC_CALL = "clnrest.rpc.call";
+    /** Bridge → anyone: every lightningd notification, as it arrives, in arrival order. */
+    public static final String NOTIFICATION = "clnrest.notification";
+    /** Broadcaster timer → Socket.IO side: the notifications queued during the last second, in order. */
+    public static final String NOTIFICATION_BATCH = "clnrest.notification.batch";
+    /** Bridge → dynamic paths: an RPC method this plugin registered was called through lightningd. */
+    public static final String PLUGIN_RPC_METHOD = "clnrest.plugin.rpcmethod";
+
+    /** Header on {@link #NOTIFICATION}: the notification's topic (lightningd's method name). */
+    public static final String H_TOPIC = "topic";
+    /** Header on {@link #NOTIFICATION}: the arrival number (1, 2, ...), to prove ordering end to end. */
+    public static final String H_SEQ = "seq";
+
+    /** Fields of {@link #RPC_CALL} requests. */
+    public static final String F_METHOD = "method";
+    public static final String F_PARAMS = "params";
+    /** Fields of {@link #PLUGIN_INIT} requests. */
+    public static final String F_OPTIONS = "options";
+    public static final String F_CONFIGURATION = "configuration";
+    public static final String F_DISABLE = "disable";
+
+    /** Failure codes used with {@code Message.fail} on {@link #RPC_CALL} when lightningd was not reached. */
+    public static final int FAIL_RPC_UNAVAILABLE = 503;
+    public static final int FAIL_RPC_TIMEOUT = 504;
+}

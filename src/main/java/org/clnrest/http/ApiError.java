@@ -1,0 +1,94 @@
+package org.clnrest.http;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * An error answer: the HTTP status and the JSON body {@code {code, message[, data]}}. Every status this
+ * server chooses itself is in this table; a reader finds the error-to-status mapping here and nowhere else.
+ */
+public final class ApiError extends RuntimeException {
+    private final int status;
+    private final JsonObject body;
+
+    private ApiError(int status, JsonObject body) {
+        super(body.getString("message"), null, false, false);
+        this.status = status;
+        this.body = body;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public JsonObject body() {
+        return body;
+    }
+
+    private static ApiError of(int status, int code, String message) {
+        return new ApiError(status, new JsonObject().put("code", code).put("message", message));
+    }
+
+    // ---- the table -------------------------------------------------------------------------------------
+    /** A rune refused by {@link org.clnrest.auth.RuneCheck}: no rune 403; checkrune error or valid:false 401. */
+    public static ApiError auth(org.clnrest.auth.RuneCheck.AuthFailure f) {
+        int status = f.kind() == org.clnrest.auth.RuneCheck.AuthFailure.Kind.MISSING ? 403 : 401;
+        return new ApiError(status, f.error());
+    }
+
+    /** The method's call failed with -32601 (unknown command): lightningd's error as is. */
+    public static ApiError unknownCommand(JsonObject lightningdError) {
+        return new ApiError(404, lightningdError);
+    }
+
+    /** Any other error of the method's call: lightningd's error as is. */
+    public static ApiError rpcError(JsonObject lightningdError) {
+        return new ApiError(500, lightningdError);
+    }
+
+    /** lightningd's RPC socket is gone or did not answer: nothing reached (or came back from) the node. */
+    public static ApiError rpcUnavailable(String why) {
+        return of(503, -32000, "lightningd is unavailable: " + why);
+    }
+
+    /** Body that does not parse in its declared content type (upstream answers 500; 400 is right). */
+    public static ApiError badBody(String format, String why) {
+        return of(400, -32700, "Invalid " + format + " body: " + why);
+    }
+
+    /** A request that is well-formed but not usable (bad method name, ...). */
+    public static ApiError badRequest(String message) {
+        return of(400, -32602, message);
+    }
+
+    public static ApiError unsupportedContentType(String value) {
+        return of(406, -32602, "Unsupported content-type header: " + value);
+    }
+
+    public static ApiError unsupportedAccept(String value) {
+        return of(406, -32602, "Unsupported accept header: " + value);
+    }
+
+    public static ApiError duplicateKey(String key) {
+        return of(406, -32602, "Duplicate key: " + key);
+    }
+
+    public static ApiError bodyTooLarge(long limit) {
+        return of(413, -32602, "Request body is larger than the limit of " + limit + " bytes (clnrest-body-limit)");
+    }
+
+    public static ApiError pathNotFound() {
+        return of(404, -32601, "Path not found");
+    }
+
+    public static ApiError getOnRpcMethod() {
+        return of(405, -32601, "Path invalid, http_method must be POST for CLN methods");
+    }
+
+    public static ApiError methodNotAllowed(String path, String method) {
+        return of(405, -32601, "Dynamic path: " + path + " has no http_method:" + method + " registered");
+    }
+
+    public static ApiError internal() {
+        return of(500, -32603, "Internal error in clnrest-vertx (see the plugin's log)");
+    }
+}

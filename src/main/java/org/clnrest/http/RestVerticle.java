@@ -1,0 +1,225 @@
+package org.clnrest.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+
+import org.clnrest.auth.RuneCheck;
+import org.clnrest.auth.RuneId;
+import org.clnrest.plugin.RestConfig;
+import org.clnrest.rpc.Rpc;
+import org.clnrest.rpc.RpcReply;
+import org.clnrest.rpc.RpcUnavailable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTPS server: a router built contract-first from {@code openapi.yaml} ({@code callRpcMethod},
+ * {@code listMethods}), plus the contract itself, the Swagger UI and the error answers for everything else.
+ * Config: {@link RestConfig#toJson()}.
+ */
+public class RestVerticle extends AbstractVerticle {
+    private static final Logger LOG = LoggerFactory.getLogger(RestVerticle.class);
+    /** lightningd method names (and other plugins'): no slashes, dots only inside, no spaces or controls. */
+    private static final Pattern METHOD_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_\\-]*(\\.[A-Za-z0-9_\\-]+)*");
+    private static final int MAX_METHOD_NAME = 128;
+
+    private RestConfig config;
+    private Rpc rpc;
+    private RuneCheck runes;
+    private HttpServer server;
+    private Buffer contractYaml;
+    private JsonObject contractJson;
+
+    @Override
+    public void start(Promise<Void> started) {
+        config = RestConfig.fromJson(config());
+        rpc = new Rpc(vertx.eventBus());
+        runes = new RuneCheck(rpc);
+        loadContract()
+                .compose(this::buildRouter)
+                .compose(this::listen)
+                .onSuccess(s -> {
+                    server = s;
+                    LOG.info("REST server running at {}", config.url());
+                    started.complete();
+                })
+                .onFailure(started::fail);
+    }
+
+    // ---- wiring ---------------------------------------------------------------------------------------
+
+    private Future<OpenAPIContract> loadContract() {
+        try (InputStream in = getClass().getResourceAsStream("/openapi.yaml")) {
+            byte[] yaml = in.readAllBytes();
+            contractYaml = Buffer.buffer(yaml);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> doc = new YAMLMapper().readValue(yaml, Map.class);
+            contractJson = new JsonObject(doc);
+        } catch (IOException | NullPointerException e) {
+            return Future.failedFuture(new IllegalStateException("openapi.yaml missing from the jar", e));
+        }
+        return OpenAPIContract.from(vertx, ContractCopies.forRouter(contractJson));
+    }
+
+    private Future<Router> buildRouter(OpenAPIContract contract) {
+        RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+        Cors cors = new Cors(config.csp(), config.corsOrigins());
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimit()).setMergeFormAttributes(false);
+        rb.rootHandler(body); // Vert.x wants BODY handlers before USER ones
+        rb.rootHandler(cors);
+        // Bodies come in four formats the contract loader cannot validate, and the rune check needs the
+        // parsed params: this route parses, checks and validates itself.
+        rb.getRoute("callRpcMethod").setDoValidation(false).setDoSecurity(false).addHandler(this::callMethod);
+        rb.getRoute("listMethods").setDoValidation(false).addHandler(this::listMethods);
+        Router router = rb.createRouter();
+
+        router.get("/openapi.json").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json").end(contractJson.toBuffer()));
+        router.get("/openapi.yaml").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/yaml").end(contractYaml));
+        SwaggerUi.mount(router, config.swaggerRoot());
+
+        router.errorHandler(404, ctx -> send(ctx, ApiError.pathNotFound()));
+        router.errorHandler(405, ctx -> send(ctx, ApiError.getOnRpcMethod()));
+        router.errorHandler(413, ctx -> send(ctx, ApiError.bodyTooLarge(config.bodyLimit())));
+        router.errorHandler(400, ctx -> send(ctx, ApiError.badRequest("Bad request")));
+        router.errorHandler(500, ctx -> {
+            if (ctx.failure() != null) {
+                LOG.error("Unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+            }
+            send(ctx, ApiError.internal());
+        });
+        return Future.succeededFuture(router);
+    }
+
+    private Future<HttpServer> listen(Router router) {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.host()).setPort(config.port())
+                .setMaxHeaderSize(16 * 1024)
+                .setIdleTimeout(300).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+                .setCompressionSupported(false);
+        if (config.https()) {
+            options.setSsl(true)
+                    .setKeyCertOptions(new PemKeyCertOptions()
+                            .setKeyPath(config.certsDir().resolve("server-key.pem").toString())
+                            .setCertPath(config.certsDir().resolve("server.pem").toString()))
+                    .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+        }
+        return vertx.createHttpServer(options).requestHandler(router).listen()
+                .recover(e -> Future.failedFuture(new IllegalStateException(
+                        "could not listen on " + config.url() + ": " + e.getMessage(), e)));
+    }
+
+    // ---- handlers -----------------------------------------------------------------------------------------
+
+    /** POST /v1/{rpc_method}: parse, check the rune, call, answer. At most two RPC calls. */
+    private void callMethod(RoutingContext ctx) {
+        String method = ctx.pathParam("rpc_method");
+        String rune = ctx.request().getHeader("Rune");
+        Formats.Format out;
+        Object params;
+        try {
+            if (method == null || method.length() > MAX_METHOD_NAME || !METHOD_NAME.matcher(method).matches()) {
+                throw ApiError.badRequest("Invalid method name");
+            }
+            if (rune == null || rune.isBlank()) {
+                throw ApiError.auth(RuneCheck.missing());
+            }
+            out = Formats.accept(ctx.request().getHeader("Accept"));
+            Formats.Format in = Formats.contentType(ctx.request().getHeader("Content-Type"));
+            params = Formats.params(in, ctx.body().buffer(), method);
+        } catch (ApiError e) {
+            send(ctx, e);
+            return;
+        }
+        String runeId = RuneId.of(rune);
+        runes.check(rune, null, method, params)
+                .compose(ok -> rpc.call(method, params))
+                .onSuccess(reply -> answer(ctx, method, runeId, out, reply))
+                .onFailure(e -> fail(ctx, method, runeId, e));
+    }
+
+    private void answer(RoutingContext ctx, String method, String runeId, Formats.Format out, RpcReply reply) {
+        if (reply.isError()) {
+            ApiError err = reply.errorCode() == -32601 ? ApiError.unknownCommand(reply.error()) : ApiError.rpcError(reply.error());
+            LOG.debug("{} with rune #{}: lightningd error {}", method, runeId, reply.errorCode());
+            send(ctx, err);
+            return;
+        }
+        Buffer body;
+        try {
+            body = Formats.render(out, reply.resultBytes(), method);
+        } catch (RuntimeException e) {
+            LOG.error("Cannot render the result of {} as {}", method, out, e);
+            send(ctx, ApiError.internal());
+            return;
+        }
+        LOG.debug("{} with rune #{}: 201, {} bytes", method, runeId, body.length());
+        ctx.response().setStatusCode(201).putHeader("Content-Type", out.mediaType).end(body);
+    }
+
+    private void fail(RoutingContext ctx, String method, String runeId, Throwable e) {
+        if (e instanceof RuneCheck.AuthFailure f) {
+            LOG.info("Refused {} for rune #{}: Error code {}: {}", method, runeId, f.error().getValue("code"), f.error().getString("message"));
+            send(ctx, ApiError.auth(f));
+        } else if (e instanceof RpcUnavailable u) {
+            LOG.warn("{} failed: {}", method, u.getMessage());
+            send(ctx, ApiError.rpcUnavailable(u.getMessage()));
+        } else {
+            LOG.error("Unexpected failure calling {}", method, e);
+            send(ctx, ApiError.internal());
+        }
+    }
+
+    /** GET /v1/list-methods: lightningd's help as HTML, one block per command. */
+    private void listMethods(RoutingContext ctx) {
+        rpc.call("help", new JsonObject()).onComplete(ar -> {
+            if (ar.failed()) {
+                send(ctx, ApiError.rpcUnavailable(ar.cause().getMessage()));
+            } else if (ar.result().isError()) {
+                send(ctx, ApiError.rpcError(ar.result().error()));
+            } else {
+                JsonArray help = ar.result().resultObject().getJsonArray("help", new JsonArray());
+                ctx.response().setStatusCode(200).putHeader("Content-Type", "text/html; charset=utf-8")
+                        .end(ListMethodsPage.render(help));
+            }
+        });
+    }
+
+    static void send(RoutingContext ctx, ApiError e) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        ctx.response().setStatusCode(e.status()).putHeader("Content-Type", "application/json").end(e.body().toBuffer());
+    }
+
+    @Override
+    public void stop(Promise<Void> stopped) {
+        if (server == null) {
+            stopped.complete();
+        } else {
+            server.shutdown().onComplete(ar -> stopped.complete());
+        }
+    }
+}

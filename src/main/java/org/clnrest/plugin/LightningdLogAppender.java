@@ -1,0 +1,47 @@
+package org.clnrest.plugin;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.AppenderBase;
+
+import org.clnrest.auth.Redact;
+
+/**
+ * Logback appender that turns log events into lightningd {@code log} notifications, so the plugin's lines
+ * land in lightningd's log as {@code plugin-clnrest-vertx: ...}. Outside a plugin process (tests, the demo
+ * node) it stays silent and the other appenders of the configuration take over.
+ *
+ * Every message passes through {@link Redact#runes}: a rune that slipped into a message is cut down to a
+ * prefix before it reaches any log.
+ */
+public class LightningdLogAppender extends AppenderBase<ILoggingEvent> {
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        StdioChannel channel = StdioChannel.get();
+        if (channel == null) {
+            return;
+        }
+        String message = Redact.runes(event.getFormattedMessage());
+        IThrowableProxy thrown = event.getThrowableProxy();
+        if (thrown != null) {
+            // One line, no stack trace: lightningd's log is read by operators, the trace goes to stderr/logback.
+            message = message + ": " + thrown.getClassName() + ": " + Redact.runes(String.valueOf(thrown.getMessage()));
+        }
+        channel.log(levelName(event.getLevel()), message);
+    }
+
+    static String levelName(Level level) {
+        if (level.isGreaterOrEqual(Level.ERROR)) {
+            return "error";
+        }
+        if (level.isGreaterOrEqual(Level.WARN)) {
+            return "warn";
+        }
+        if (level.isGreaterOrEqual(Level.INFO)) {
+            return "info";
+        }
+        return "debug";
+    }
+}

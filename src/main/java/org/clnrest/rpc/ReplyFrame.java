@@ -1,0 +1,71 @@
+package org.clnrest.rpc;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One JSON-RPC reply as lightningd framed it ({@code {...}\n\n}), scanned once with a streaming parser to
+ * find its id and where its {@code result} value lies. The result is kept as a slice of the received bytes:
+ * nothing is decoded unless somebody needs a tree.
+ */
+record ReplyFrame(String id, RpcReply reply) {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    static ReplyFrame parse(Buffer frame) throws IOException {
+        // Read the frame's own bytes in place when it has a backing array (it does, from the record parser).
+        io.netty.buffer.ByteBuf bb = ((io.vertx.core.internal.buffer.BufferInternal) frame).getByteBuf();
+        byte[] bytes;
+        int base;
+        if (bb.hasArray()) {
+            bytes = bb.array();
+            base = bb.arrayOffset() + bb.readerIndex();
+        } else {
+            bytes = frame.getBytes();
+            base = 0;
+        }
+        int length = frame.length();
+        String id = null;
+        int resultStart = -1;
+        int resultEnd = -1;
+        JsonObject error = null;
+        try (JsonParser p = JSON.createParser(bytes, base, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("reply is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "id" -> id = value == JsonToken.VALUE_NULL ? null : p.getText();
+                    case "result" -> {
+                        resultStart = (int) p.currentTokenLocation().getByteOffset();
+                        p.skipChildren();
+                        resultEnd = (int) p.currentLocation().getByteOffset();
+                    }
+                    case "error" -> {
+                        int start = (int) p.currentTokenLocation().getByteOffset();
+                        p.skipChildren();
+                        int end = (int) p.currentLocation().getByteOffset();
+                        Object e = io.vertx.core.json.Json.decodeValue(frame.slice(start, end));
+                        error = e instanceof JsonObject o ? o : new JsonObject().put("code", -1).put("message", String.valueOf(e));
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+        }
+        if (error != null) {
+            return new ReplyFrame(id, RpcReply.error(error));
+        }
+        if (resultStart < 0) {
+            return new ReplyFrame(id, RpcReply.error(new JsonObject().put("code", -32603)
+                    .put("message", "lightningd reply has neither result nor error")));
+        }
+        return new ReplyFrame(id, RpcReply.ok(frame.slice(resultStart, resultEnd)));
+    }
+}

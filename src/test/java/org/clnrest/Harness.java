@@ -1,0 +1,78 @@
+package org.clnrest;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import org.clnrest.sim.SimulatedLightningd;
+
+/** The packaged plugin under the simulated lightningd, and an HTTPS client that trusts its CA. */
+public final class Harness implements AutoCloseable {
+    public final SimulatedLightningd node;
+    public final Path dir;
+    public final int port;
+    public final String protocol;
+
+    private Harness(SimulatedLightningd node, Path dir, int port, String protocol) {
+        this.node = node;
+        this.dir = dir;
+        this.port = port;
+        this.protocol = protocol;
+    }
+
+    /** The launcher lightningd runs: bin/clnrest-vertx, next to the jar `mvn package` built. */
+    public static List<String> pluginCommand() {
+        Path launcher = Path.of("bin", "clnrest-vertx").toAbsolutePath();
+        if (!Files.isExecutable(launcher) || !Files.exists(Path.of("target", "clnrest-vertx.jar"))) {
+            throw new IllegalStateException("run `mvn package` first: the tests start the packaged plugin");
+        }
+        return List.of(launcher.toString());
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    /** Start the node with the plugin and wait until the REST server runs. */
+    public static Harness start(Consumer<SimulatedLightningd.Builder> extra) throws Exception {
+        Path dir = Files.createTempDirectory("clnrest-test");
+        int port = freePort();
+        SimulatedLightningd.Builder b = SimulatedLightningd.builder(dir).plugin(pluginCommand()).option("clnrest-port", port);
+        extra.accept(b);
+        SimulatedLightningd node = b.build().start();
+        String line = node.awaitLog("REST server running at", Duration.ofSeconds(60));
+        String protocol = line.contains("http://") ? "http" : "https";
+        return new Harness(node, dir, port, protocol);
+    }
+
+    public static Harness start() throws Exception {
+        return start(b -> { });
+    }
+
+    public WebClient client(Vertx vertx) {
+        WebClientOptions o = new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port);
+        if (protocol.equals("https")) {
+            o.setSsl(true).setTrustOptions(new PemTrustOptions().addCertPath(node.networkDir().resolve("ca.pem").toString()))
+                    .setVerifyHost(true);
+        }
+        return WebClient.create(vertx, o);
+    }
+
+    @Override
+    public void close() throws Exception {
+        node.close();
+        SimulatedLightningd.deleteTree(dir);
+    }
+}

@@ -1,0 +1,87 @@
+package org.clnrest.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+    private static final JsonObject CONF = new JsonObject().put("lightning-dir", "/ln/regtest").put("rpc-file", "lightning-rpc");
+
+    private static String reason(JsonObject options) {
+        return Options.validate(options, CONF).disableReason();
+    }
+
+    @Test
+    void eachDisableReasonIsUpstreamsText() {
+        assertEquals("`clnrest-port` option is not configured", reason(new JsonObject()));
+        assertEquals("`clnrest-port` 80, should be a valid available port between 1024 and 65535.",
+                reason(new JsonObject().put("clnrest-port", 80)));
+        assertEquals("`clnrest-port` 70000, should be a valid available port between 1024 and 65535.",
+                reason(new JsonObject().put("clnrest-port", 70000)));
+        assertEquals("`clnrest-protocol` can either be http or https.",
+                reason(new JsonObject().put("clnrest-port", 3010).put("clnrest-protocol", "ftp")));
+        assertEquals("`clnrest-host` should be a valid IP.",
+                reason(new JsonObject().put("clnrest-port", 3010).put("clnrest-host", "example.com")));
+        assertEquals("`clnrest-cors-origins` must not be empty!",
+                reason(new JsonObject().put("clnrest-port", 3010).put("clnrest-cors-origins", new JsonArray().add(""))));
+        assertEquals("`clnrest-swagger-root` must start with `/`",
+                reason(new JsonObject().put("clnrest-port", 3010).put("clnrest-swagger-root", "docs")));
+    }
+
+    @Test
+    void defaultsMatchUpstream() {
+        RestConfig c = Options.validate(new JsonObject().put("clnrest-port", 3010), CONF).config();
+        assertEquals("https", c.protocol());
+        assertEquals("127.0.0.1", c.host());
+        assertEquals(List.of("*"), c.corsOrigins());
+        assertEquals("/", c.swaggerRoot());
+        assertEquals(Options.DEFAULT_CSP, c.csp());
+        assertEquals(Path.of("/ln/regtest"), c.certsDir(), "certificates default to the directory of rpc-file");
+        assertEquals("https://127.0.0.1:3010", c.url());
+    }
+
+    @Test
+    void legacySpellingsAreAliasesAndTheNewNameWins() {
+        RestConfig legacy = Options.validate(new JsonObject().put("rest-port", 3011).put("rest-protocol", "http")
+                .put("rest-host", "::1"), CONF).config();
+        assertEquals(3011, legacy.port());
+        assertEquals("http", legacy.protocol());
+        assertEquals("http://[::1]:3011", legacy.url());
+        RestConfig both = Options.validate(new JsonObject().put("rest-port", 3011).put("clnrest-port", 3012), CONF).config();
+        assertEquals(3012, both.port());
+    }
+
+    @Test
+    void hostsAreLiteralsOrLocalhost() {
+        for (String ok : List.of("127.0.0.1", "0.0.0.0", "::", "::1", "fe80::1", "localhost")) {
+            assertNull(reason(new JsonObject().put("clnrest-port", 3010).put("clnrest-host", ok)), ok);
+        }
+        for (String bad : List.of("256.1.1.1", "1.2.3", "host", ":::1x", "")) {
+            assertEquals("`clnrest-host` should be a valid IP.",
+                    reason(new JsonObject().put("clnrest-port", 3010).put("clnrest-host", bad)), bad);
+        }
+    }
+
+    @Test
+    void manifestDeclaresEveryOptionOnceWithoutDefaults() {
+        JsonArray opts = Options.manifestOptions();
+        List<String> names = opts.stream().map(o -> ((JsonObject) o).getString("name")).toList();
+        for (String n : List.of("clnrest-port", "clnrest-protocol", "clnrest-host", "clnrest-certs", "clnrest-csp",
+                "clnrest-cors-origins", "clnrest-swagger-root", "rest-port", "rest-protocol", "rest-host", "rest-certs")) {
+            assertEquals(1, names.stream().filter(n::equals).count(), n);
+        }
+        opts.forEach(o -> assertNull(((JsonObject) o).getValue("default"), "an unset option must stay absent from init"));
+        JsonObject cors = opts.stream().map(o -> (JsonObject) o).filter(o -> o.getString("name").equals("clnrest-cors-origins"))
+                .findFirst().orElseThrow();
+        assertEquals(true, cors.getBoolean("multi"));
+        assertEquals("int", opts.stream().map(o -> (JsonObject) o).filter(o -> o.getString("name").equals("clnrest-port"))
+                .findFirst().orElseThrow().getString("type"));
+    }
+}
