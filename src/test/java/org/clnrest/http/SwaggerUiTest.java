@@ -1,0 +1,78 @@
+package org.clnrest.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+
+import io.vertx.core.Vertx;
+
+import org.clnrest.Harness;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** Swagger UI in a real headless Chromium: it renders the contract and "Try it out" executes a call with a Rune. */
+class SwaggerUiTest {
+
+    @Test
+    void swaggerUiRendersAndExecutesACallWithARune() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Chromium.BINARY) || System.getenv("CI") != null,
+                "Debian's chromium is not installed (bin/test installs it)");
+        Vertx vertx = Vertx.vertx();
+        try (Harness h = Harness.start(); Chromium browser = Chromium.start(vertx, spki(h))) {
+            String rune = h.node.createRune(null);
+            browser.navigate("https://localhost:" + h.port + "/");
+            browser.await("document.querySelector('#operations-rpc-callRpcMethod')", Duration.ofSeconds(30));
+            assertTrue(((String) browser.eval("document.body.innerText")).contains("/v1/{rpc_method}"));
+
+            // Authorise the way the Authorize dialog does, then Try it out -> rpc_method=getinfo -> Execute.
+            browser.eval("window.ui.preauthorizeApiKey('rune', '" + rune + "'), true");
+            browser.eval("document.querySelector('#operations-rpc-callRpcMethod .opblock-summary-control').click(), true");
+            browser.await("document.querySelector('#operations-rpc-callRpcMethod .try-out__btn')", Duration.ofSeconds(10));
+            browser.eval("document.querySelector('#operations-rpc-callRpcMethod .try-out__btn').click(), true");
+            browser.await("document.querySelector('#operations-rpc-callRpcMethod tr[data-param-name=\"rpc_method\"] input')", Duration.ofSeconds(10));
+            browser.eval("""
+                    (() => {
+                      const input = document.querySelector('#operations-rpc-callRpcMethod tr[data-param-name="rpc_method"] input');
+                      const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+                      set.call(input, 'getinfo');
+                      input.dispatchEvent(new Event('input', { bubbles: true }));
+                      const body = document.querySelector('#operations-rpc-callRpcMethod textarea.body-param__text');
+                      if (body) {
+                        const setT = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set;
+                        setT.call(body, '{}');
+                        body.dispatchEvent(new Event('input', { bubbles: true }));
+                      }
+                      return true;
+                    })()""");
+            // The parameter field is debounced: wait until Swagger UI's own state holds the value.
+            browser.await("JSON.stringify(window.ui.getState().toJS().spec.meta || {}).includes('\"value\":\"getinfo\"')",
+                    Duration.ofSeconds(10));
+            browser.eval("document.querySelector('#operations-rpc-callRpcMethod .execute').click(), true");
+            browser.await("document.querySelector('#operations-rpc-callRpcMethod .live-responses-table .response-col_status')",
+                    Duration.ofSeconds(20));
+            String status = ((String) browser.eval(
+                    "document.querySelector('#operations-rpc-callRpcMethod .live-responses-table tr.response .response-col_status').innerText")).trim();
+            String body = (String) browser.eval("document.querySelector('#operations-rpc-callRpcMethod .live-responses-table').innerText");
+            assertEquals("201", status.split("\\s+")[0], body);
+            assertTrue(body.contains(h.node.nodeId()), "the node's id in the executed call's response: " + body);
+            assertTrue(h.node.calls().stream().anyMatch(c -> c.getString("method").equals("getinfo")), "the call reached the node");
+        } finally {
+            vertx.close().await();
+        }
+    }
+
+    /** base64(sha256(SubjectPublicKeyInfo)) of the server's certificate: Chromium trusts exactly that key. */
+    private static String spki(Harness h) throws Exception {
+        try (InputStream in = Files.newInputStream(h.node.networkDir().resolve("server.pem"))) {
+            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded()));
+        }
+    }
+}
