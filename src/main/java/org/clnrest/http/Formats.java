@@ -41,6 +41,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import org.clnrest.util.Bytes;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -172,7 +173,7 @@ public final class Formats {
      * Top-level null values are dropped, as upstream does. {@code method} is the XML root element's name.
      */
     public static Object params(Format format, Buffer body, String method) {
-        if (body == null || isBlank(body)) {
+        if (body == null || Bytes.isBlank(body)) {
             return null;
         }
         Object params = switch (format) {
@@ -362,23 +363,8 @@ public final class Formats {
     }
 
     private static boolean looksLikeJson(Buffer b) {
-        for (int i = 0; i < b.length(); i++) {
-            byte c = b.getByte(i);
-            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-                return c == '{' || c == '[';
-            }
-        }
-        return false;
-    }
-
-    private static boolean isBlank(Buffer b) {
-        for (int i = 0; i < b.length(); i++) {
-            byte c = b.getByte(i);
-            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-                return false;
-            }
-        }
-        return true;
+        int c = Bytes.firstNonBlank(b);
+        return c == '{' || c == '[';
     }
 
     // ---- replies ------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -152,10 +151,5 @@ public class PluginVerticle extends AbstractVerticle {
 
     private void respondError(Object id, JsonObject error) {
         out.send(new JsonObject().put("jsonrpc", "2.0").put("id", id).put("error", error));
-    }
-
-    /** For tests and the bootstrap: a future that completes when the verticle is deployed. */
-    public static Future<String> deploy(io.vertx.core.Vertx vertx, PluginVerticle v) {
-        return vertx.deployVerticle(v);
     }
 }

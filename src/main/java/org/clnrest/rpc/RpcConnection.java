@@ -70,7 +70,7 @@ final class RpcConnection {
     }
 
     private void onFrame(Buffer frame) {
-        if (frame.length() == 0 || isBlank(frame)) {
+        if (org.clnrest.util.Bytes.isBlank(frame)) {
             return;
         }
         ReplyFrame reply;
@@ -89,16 +89,6 @@ final class RpcConnection {
             vertx.cancelTimer(p.timer());
         }
         p.promise().tryComplete(reply.reply());
-    }
-
-    private static boolean isBlank(Buffer b) {
-        for (int i = 0; i < b.length(); i++) {
-            byte c = b.getByte(i);
-            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-                return false;
-            }
-        }
-        return true;
     }
 
     void close() {

@@ -39,6 +39,10 @@ class RestApiTest {
 
     @AfterAll
     static void stop() throws Exception {
+        // Runes never reach a log line: only their unique ids do.
+        for (String line : h.node.log()) {
+            org.junit.jupiter.api.Assertions.assertFalse(line.contains(rune.substring(0, 20)), "a rune in the log: " + line);
+        }
         vertx.close().await();
         h.close();
     }
@@ -99,6 +103,7 @@ class RestApiTest {
         assertError(post("getinfo", notGetinfo, null, null, null), 401, 1502, "Not permitted: method is equal to getinfo");
         String forged = "A" + rune.substring(1);
         assertError(post("getinfo", forged, null, null, null), 401, 1501, "Not authorized: Not derived from master");
+        h.node.awaitLog("Error code 1501: Not authorized: Not derived from master", java.time.Duration.ofSeconds(5));
         assertFalse(h.node.calls().stream().anyMatch(c -> !c.getString("method").equals("checkrune") && !c.getString("method").equals("createrune")),
                 "a refused call never reaches the method: " + h.node.calls());
     }

@@ -58,6 +58,8 @@ class PluginCoreTest {
             int port = taken.getLocalPort();
             assertDisabled("could not listen on https://127.0.0.1:" + port + ": ", "clnrest-port", port);
         }
+        // A valid IP that is not one of this machine's addresses cannot be bound either.
+        assertDisabled("could not listen on https://192.0.2.1:3010: ", "clnrest-port", 3010, "clnrest-host", "192.0.2.1");
     }
 
     @Test
