@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 
 import org.clnrest.bus.Bus;
 import org.clnrest.http.RestVerticle;
+import org.clnrest.notify.NotificationBroadcaster;
 import org.clnrest.plugin.Options;
 import org.clnrest.plugin.PluginVerticle;
 import org.clnrest.plugin.RestConfig;
@@ -67,6 +68,7 @@ public final class Main {
         JsonObject rpcConf = new JsonObject().put("rpcFile", config.rpcFile().toString());
         vertx.deployVerticle(new RpcClientVerticle(), new DeploymentOptions().setConfig(rpcConf))
                 .compose(id -> config.https() ? tlsIdentity(config) : Future.succeededFuture())
+                .compose(v -> vertx.deployVerticle(new NotificationBroadcaster()))
                 .compose(v -> vertx.deployVerticle(RestVerticle.class.getName(), new DeploymentOptions().setConfig(config.toJson())))
                 .onSuccess(id -> msg.reply(new JsonObject()))
                 .onFailure(e -> {
