@@ -25,6 +25,8 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 
 import org.clnrest.auth.RuneCheck;
+import org.clnrest.bus.Bus;
+import org.clnrest.notify.SocketIo;
 import org.clnrest.auth.RuneId;
 import org.clnrest.plugin.RestConfig;
 import org.clnrest.rpc.Rpc;
@@ -48,6 +50,7 @@ public class RestVerticle extends AbstractVerticle {
     private Rpc rpc;
     private RuneCheck runes;
     private HttpServer server;
+    private SocketIo socketIo;
     private Buffer contractYaml;
     private JsonObject contractJson;
 
@@ -93,6 +96,11 @@ public class RestVerticle extends AbstractVerticle {
         rb.getRoute("callRpcMethod").setDoValidation(false).setDoSecurity(false).addHandler(this::callMethod);
         rb.getRoute("listMethods").setDoValidation(false).addHandler(this::listMethods);
         Router router = rb.createRouter();
+
+        // Notifications: Socket.IO on this same port and TLS; fed by the broadcaster's once-a-second batches.
+        socketIo = new SocketIo(vertx, runes);
+        socketIo.mount(router);
+        vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> socketIo.broadcast(m.body()));
 
         router.get("/openapi.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json").end(contractJson.toBuffer()));
