@@ -9,7 +9,8 @@ public final class Redact {
 
     // A rune is base64url of 32 bytes of authcode plus its restrictions: 43+ characters. Hex strings of that
     // length (node ids, payment hashes) are left alone: only tokens with a non-hex character are runes.
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-+/]{40,}={0,2}");
+    // base64url only (lightningd's runes): '/' is left out so that file paths are never mistaken for runes.
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-]{40,}={0,2}");
     private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]+");
 
     /** Replace anything that looks like a rune by its first 6 characters and a marker. */

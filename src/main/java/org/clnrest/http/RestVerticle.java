@@ -99,7 +99,7 @@ public class RestVerticle extends AbstractVerticle {
 
         // Notifications: Socket.IO on this same port and TLS; fed by the broadcaster's once-a-second batches.
         socketIo = new SocketIo(vertx, runes);
-        socketIo.mount(router);
+        socketIo.mount(router, cors);
         vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> socketIo.broadcast(m.body()));
 
         router.get("/openapi.json").handler(ctx -> ctx.response()

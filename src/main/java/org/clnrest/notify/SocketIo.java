@@ -57,10 +57,13 @@ public final class SocketIo {
         this.runes = runes;
     }
 
-    /** Route {@code /socket.io/} (before anything answers 404 for it). */
-    public void mount(Router router) {
-        router.route("/socket.io/").handler(this::handle);
-        router.route("/socket.io").handler(this::handle);
+    /**
+     * Route {@code /socket.io/} ahead of the router's root handlers: the WebSocket upgrade must find the
+     * request unread (a BodyHandler would consume it), and polling bodies are read here with their own cap.
+     * {@code before} runs first (security headers, CORS).
+     */
+    public void mount(Router router, io.vertx.core.Handler<RoutingContext> before) {
+        router.route("/socket.io/").order(-10).handler(before).handler(this::handle);
     }
 
     public int clients() {
@@ -131,8 +134,21 @@ public final class SocketIo {
         } else if (req.method() == HttpMethod.GET) {
             s.poll(ctx);
         } else if (req.method() == HttpMethod.POST) {
-            String body = ctx.body().asString();
-            if (body != null) {
+            io.vertx.core.buffer.Buffer buf = io.vertx.core.buffer.Buffer.buffer();
+            req.handler(chunk -> {
+                if (buf.length() + chunk.length() > MAX_PAYLOAD) {
+                    error(ctx, 413, 3, "Payload too large");
+                    s.close("payload too large");
+                    req.connection().close();
+                } else {
+                    buf.appendBuffer(chunk);
+                }
+            });
+            req.endHandler(v -> {
+                if (ctx.response().ended()) {
+                    return;
+                }
+                String body = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
                 int start = 0;
                 for (int i = 0; i <= body.length(); i++) {
                     if (i == body.length() || body.charAt(i) == SEPARATOR) {
@@ -140,8 +156,8 @@ public final class SocketIo {
                         start = i + 1;
                     }
                 }
-            }
-            ctx.response().putHeader("Content-Type", "text/html").end("ok");
+                ctx.response().putHeader("Content-Type", "text/html").end("ok");
+            });
         } else {
             error(ctx, 400, 2, "Bad request");
         }

@@ -59,6 +59,10 @@ class NotificationsTest {
     }
 
     static ClientProcess client(String kind, String transport, String namespace, String rune) throws Exception {
+        return clientFor(h, kind, transport, namespace, rune);
+    }
+
+    static ClientProcess clientFor(Harness h, String kind, String transport, String namespace, String rune) throws Exception {
         String url = "https://localhost:" + h.port;
         String ca = h.node.networkDir().resolve("ca.pem").toString();
         List<String> cmd = new ArrayList<>();

@@ -22,9 +22,9 @@ import org.clnrest.Harness;
 import org.junit.jupiter.api.Test;
 
 /** A standard client (the JDK's, hostname verification always on) that trusts only ca.pem. */
-class TlsIdentityTest {
+public class TlsIdentityTest {
 
-    static SSLContext trusting(Path ca) throws Exception {
+    public static SSLContext trusting(Path ca) throws Exception {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
         try (InputStream in = Files.newInputStream(ca)) {
