@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import org.clnrest.bus.Bus;
 import org.clnrest.http.RestVerticle;
 import org.clnrest.notify.NotificationBroadcaster;
+import org.clnrest.paths.PathRegistryVerticle;
 import org.clnrest.plugin.Options;
 import org.clnrest.plugin.PluginVerticle;
 import org.clnrest.plugin.RestConfig;
@@ -50,7 +51,8 @@ public final class Main {
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4));
         Main main = new Main(vertx);
         vertx.eventBus().<JsonObject>consumer(Bus.PLUGIN_INIT, main::onInit);
-        vertx.deployVerticle(new PluginVerticle(System.in, out, main::exit))
+        vertx.deployVerticle(new PathRegistryVerticle())
+                .compose(id -> vertx.deployVerticle(new PluginVerticle(System.in, out, main::exit)))
                 .onFailure(e -> {
                     main.LOG.error("Cannot start the plugin bridge", e);
                     System.exit(1);

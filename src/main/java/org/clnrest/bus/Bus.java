@@ -13,6 +13,9 @@ package org.clnrest.bus;
  *                                    header topic = &lt;topic&gt;, header seq = arrival number
  * clnrest.notification.batch publish JsonArray of the notifications of one tick (the one-second timer)
  * clnrest.plugin.rpcmethod request   JsonObject {method, params}            JsonObject result, or fail(code, error JSON)
+ * clnrest.paths.changed    publish   JsonArray of routes (the whole table)  -
+ * clnrest.paths.list       request   (empty)                                JsonArray of routes
+ *   route = {path, http_method, rpc_method, rune_required, rune_restrictions?}  ({@link org.clnrest.paths.DynamicPaths})
  * clnrest.log              send      JsonObject {level, message}            -   (log to lightningd)
  * </pre>
  *
@@ -34,6 +37,11 @@ public final class Bus {
     public static final String NOTIFICATION_BATCH = "clnrest.notification.batch";
     /** Bridge → dynamic paths: an RPC method this plugin registered was called through lightningd. */
     public static final String PLUGIN_RPC_METHOD = "clnrest.plugin.rpcmethod";
+
+    /** Path registry → HTTP: the whole table of dynamic paths, after every registration. */
+    public static final String PATHS_CHANGED = "clnrest.paths.changed";
+    /** HTTP → path registry: the current table (asked once at start, then kept up to date by PATHS_CHANGED). */
+    public static final String PATHS_LIST = "clnrest.paths.list";
 
     /** Header on {@link #NOTIFICATION}: the notification's topic (lightningd's method name). */
     public static final String H_TOPIC = "topic";

@@ -27,6 +27,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.bus.Bus;
 import org.clnrest.notify.SocketIo;
+import org.clnrest.paths.DynamicPaths;
 import org.clnrest.auth.RuneId;
 import org.clnrest.plugin.RestConfig;
 import org.clnrest.rpc.Rpc;
@@ -53,6 +54,9 @@ public class RestVerticle extends AbstractVerticle {
     private SocketIo socketIo;
     private Buffer contractYaml;
     private JsonObject contractJson;
+    private ServedContract served;
+    /** Registered dynamic paths: a snapshot replaced on each {@link Bus#PATHS_CHANGED}. */
+    private DynamicPaths paths = DynamicPaths.empty();
 
     @Override
     public void start(Promise<Void> started) {
@@ -60,6 +64,7 @@ public class RestVerticle extends AbstractVerticle {
         rpc = new Rpc(vertx.eventBus());
         runes = new RuneCheck(rpc);
         loadContract()
+                .compose(c -> followDynamicPaths().map(c))
                 .compose(this::buildRouter)
                 .compose(this::listen)
                 .onSuccess(s -> {
@@ -79,10 +84,25 @@ public class RestVerticle extends AbstractVerticle {
             @SuppressWarnings("unchecked")
             Map<String, Object> doc = new YAMLMapper().readValue(yaml, Map.class);
             contractJson = new JsonObject(doc);
+            served = new ServedContract(contractJson, contractYaml);
         } catch (IOException | NullPointerException e) {
             return Future.failedFuture(new IllegalStateException("openapi.yaml missing from the jar", e));
         }
         return OpenAPIContract.from(vertx, ContractCopies.forRouter(contractJson));
+    }
+
+    /** Take the registry's table now, and every new one it publishes. */
+    private Future<Void> followDynamicPaths() {
+        vertx.eventBus().<JsonArray>localConsumer(Bus.PATHS_CHANGED, m -> usePaths(DynamicPaths.fromJson(m.body())));
+        return vertx.eventBus().<JsonArray>request(Bus.PATHS_LIST, null)
+                .onSuccess(m -> usePaths(DynamicPaths.fromJson(m.body())))
+                .recover(e -> Future.succeededFuture()) // no registry deployed (tests of this verticle alone)
+                .mapEmpty();
+    }
+
+    private void usePaths(DynamicPaths table) {
+        paths = table;
+        served.update(table);
     }
 
     private Future<Router> buildRouter(OpenAPIContract contract) {
@@ -91,6 +111,8 @@ public class RestVerticle extends AbstractVerticle {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimit()).setMergeFormAttributes(false);
         rb.rootHandler(body); // Vert.x wants BODY handlers before USER ones
         rb.rootHandler(cors);
+        // Plugins' paths are matched before every route of the contract, as upstream does.
+        rb.rootHandler(this::dynamicPath);
         // Bodies come in four formats the contract loader cannot validate, and the rune check needs the
         // parsed params: this route parses, checks and validates itself.
         rb.getRoute("callRpcMethod").setDoValidation(false).setDoSecurity(false).addHandler(this::callMethod);
@@ -103,9 +125,9 @@ public class RestVerticle extends AbstractVerticle {
         vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> socketIo.broadcast(m.body()));
 
         router.get("/openapi.json").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "application/json").end(contractJson.toBuffer()));
+                .putHeader("Content-Type", "application/json").end(served.json()));
         router.get("/openapi.yaml").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "application/yaml").end(contractYaml));
+                .putHeader("Content-Type", "application/yaml").end(served.yaml()));
         SwaggerUi.mount(router, config.swaggerRoot());
 
         router.errorHandler(404, ctx -> send(ctx, ApiError.pathNotFound()));
@@ -166,6 +188,71 @@ public class RestVerticle extends AbstractVerticle {
                 .compose(ok -> rpc.call(method, params))
                 .onSuccess(reply -> answer(ctx, method, runeId, out, reply))
                 .onFailure(e -> fail(ctx, method, runeId, e));
+    }
+
+    /**
+     * A path a plugin registered with clnrest-register-path: captures and body params merged, the rune
+     * checked against the route's restrictions (unless it is a rune-free GET), then the route's method.
+     */
+    private void dynamicPath(RoutingContext ctx) {
+        String httpMethod = ctx.request().method().name();
+        DynamicPaths.Match match = paths.match(httpMethod, ctx.request().path());
+        if (match == null) {
+            ctx.next();
+            return;
+        }
+        if (match.methodNotAllowed()) {
+            send(ctx, ApiError.methodNotAllowed(match.pathWithoutMethod(), httpMethod));
+            return;
+        }
+        DynamicPaths.Route route = match.route();
+        String method = route.rpcMethod();
+        String rune = ctx.request().getHeader("Rune");
+        Formats.Format out;
+        Object params;
+        try {
+            if (route.runeRequired() && (rune == null || rune.isBlank())) {
+                throw ApiError.auth(RuneCheck.missing());
+            }
+            out = Formats.accept(ctx.request().getHeader("Accept"));
+            Formats.Format in = Formats.contentType(ctx.request().getHeader("Content-Type"));
+            params = merge(match.captures(), Formats.params(in, ctx.body().buffer(), method));
+        } catch (ApiError e) {
+            send(ctx, e);
+            return;
+        }
+        String runeId = route.runeRequired() ? RuneId.of(rune) : "none";
+        Future<Void> allowed = Future.succeededFuture();
+        if (route.runeRequired()) {
+            // Restrictions given at registration win; what they leave out is the call itself.
+            JsonObject r = route.runeRestrictions() == null ? new JsonObject() : route.runeRestrictions();
+            allowed = runes.check(rune, r.getString("nodeid"), r.getString("method", method),
+                    r.containsKey("params") ? r.getJsonObject("params") : params);
+        }
+        allowed.compose(ok -> rpc.call(method, params))
+                .onSuccess(reply -> answer(ctx, method, runeId, out, reply))
+                .onFailure(e -> fail(ctx, method, runeId, e));
+    }
+
+    /** Path captures plus body params; a key in both is refused, as upstream does. */
+    private static Object merge(JsonObject captures, Object body) {
+        if (captures.isEmpty()) {
+            return body;
+        }
+        if (body == null) {
+            return captures;
+        }
+        if (!(body instanceof JsonObject named)) {
+            throw ApiError.badRequest("Params by position cannot be combined with the path's captures; send an object");
+        }
+        JsonObject merged = captures.copy();
+        for (String k : named.fieldNames()) {
+            if (merged.containsKey(k)) {
+                throw ApiError.duplicateKey(k);
+            }
+            merged.put(k, named.getValue(k));
+        }
+        return merged;
     }
 
     private void answer(RoutingContext ctx, String method, String runeId, Formats.Format out, RpcReply reply) {

@@ -87,7 +87,9 @@ final class Chromium implements AutoCloseable {
                 .findFirst().orElseThrow().getString("webSocketDebuggerUrl");
         java.net.URI page = java.net.URI.create(pageWs);
         WebSocket ws = vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-                .setPort(page.getPort()).setURI(page.getPath())).await();
+                .setPort(page.getPort()).setURI(page.getPath())
+                // Chromium refuses DevTools connections that carry an Origin header it was not told to allow.
+                .setAllowOriginHeader(false)).await();
         return new Chromium(p, profile, ws);
     }
 

@@ -27,9 +27,15 @@ class SwaggerUiTest {
         Vertx vertx = Vertx.vertx();
         try (Harness h = Harness.start(); Chromium browser = Chromium.start(vertx, spki(h))) {
             String rune = h.node.createRune(null);
+            // A plugin's dynamic path shows up in the UI as its own operation, with its capture as a field.
+            h.node.call("clnrest-register-path", new io.vertx.core.json.JsonObject().put("path", "/v1/echo/{user}")
+                    .put("rpc_method", "getinfo").put("http_method", "GET").put("rune_required", false));
             browser.navigate("https://localhost:" + h.port + "/");
             browser.await("document.querySelector('#operations-rpc-callRpcMethod')", Duration.ofSeconds(30));
             assertTrue(((String) browser.eval("document.body.innerText")).contains("/v1/{rpc_method}"));
+            browser.await("document.querySelector('#operations-dynamic-dyn_get_v1_echo_user')", Duration.ofSeconds(10));
+            assertTrue(((String) browser.eval("document.querySelector('#operations-dynamic-dyn_get_v1_echo_user').innerText"))
+                    .contains("/v1/echo/{user}"));
 
             // Authorise the way the Authorize dialog does, then Try it out -> rpc_method=getinfo -> Execute.
             browser.eval("window.ui.preauthorizeApiKey('rune', '" + rune + "'), true");
