@@ -48,8 +48,10 @@ public final class Main {
             return;
         }
         StdioChannel out = StdioChannel.capture(); // before anything can print
-        Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4)
+                .setEventLoopPoolSize(eventLoops()));
         Main main = new Main(vertx);
+        main.LOG.debug("Vert.x up at {} ms since the JVM started", uptimeMs());
         vertx.eventBus().<JsonObject>consumer(Bus.PLUGIN_INIT, main::onInit);
         vertx.deployVerticle(new PathRegistryVerticle())
                 .compose(id -> vertx.deployVerticle(new PluginVerticle(System.in, out, main::exit)))
@@ -57,6 +59,19 @@ public final class Main {
                     main.LOG.error("Cannot start the plugin bridge", e);
                     System.exit(1);
                 });
+    }
+
+    /**
+     * One event loop by default: every verticle then runs on the same thread, so a REST call's hops (HTTP →
+     * bus → RPC socket → bus → HTTP) cost no thread wake-ups, and the plugin never takes more than about
+     * one core from the node's machine. {@code CLNREST_EVENT_LOOPS} raises it.
+     */
+    static int eventLoops() {
+        try {
+            return Math.max(1, Integer.parseInt(System.getenv().getOrDefault("CLNREST_EVENT_LOOPS", "1")));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     /** lightningd's init: validate, then bring up RPC, TLS identity and HTTP; answer {} or {disable}. */
@@ -67,16 +82,35 @@ public final class Main {
             return;
         }
         RestConfig config = result.config();
+        LOG.debug("init at {} ms since the JVM started", uptimeMs());
         JsonObject rpcConf = new JsonObject().put("rpcFile", config.rpcFile().toString());
         vertx.deployVerticle(new RpcClientVerticle(), new DeploymentOptions().setConfig(rpcConf))
                 .compose(id -> config.https() ? tlsIdentity(config) : Future.succeededFuture())
+                .onSuccess(v -> LOG.debug("TLS identity ready at {} ms", uptimeMs()))
                 .compose(v -> vertx.deployVerticle(new NotificationBroadcaster()))
                 .compose(v -> vertx.deployVerticle(RestVerticle.class.getName(), new DeploymentOptions().setConfig(config.toJson())))
-                .onSuccess(id -> msg.reply(new JsonObject()))
+                .onSuccess(id -> {
+                    LOG.debug("REST server up at {} ms since the JVM started", uptimeMs());
+                    msg.reply(new JsonObject());
+                })
                 .onFailure(e -> {
                     LOG.error("Cannot start: {}", e.getMessage());
                     msg.reply(disable(e.getMessage()));
                 });
+    }
+
+    /** 3 s; the class-data-sharing training run gives the JVM longer, to write its archive at exit. */
+    static long exitDeadlineMs() {
+        try {
+            return Long.parseLong(System.getenv().getOrDefault("CLNREST_EXIT_DEADLINE_MS", "3000"));
+        } catch (NumberFormatException e) {
+            return 3000;
+        }
+    }
+
+    public static long uptimeMs() {
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
     private static JsonObject disable(String reason) {
@@ -110,7 +144,7 @@ public final class Main {
         vertx.eventBus().publish(Bus.PLUGIN_STOPPING, new JsonObject());
         Thread killer = new Thread(() -> {
             try {
-                Thread.sleep(3_000); // a hard deadline: lightningd expects the plugin gone promptly
+                Thread.sleep(exitDeadlineMs()); // a hard deadline: lightningd expects the plugin gone promptly
             } catch (InterruptedException ignored) {
                 // exit now
             }

@@ -120,7 +120,7 @@ public class RestVerticle extends AbstractVerticle {
         Router router = rb.createRouter();
 
         // Notifications: Socket.IO on this same port and TLS; fed by the broadcaster's once-a-second batches.
-        socketIo = new SocketIo(vertx, runes);
+        socketIo = new SocketIo(vertx, runes, config.notificationBuffer());
         socketIo.mount(router, cors);
         vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> socketIo.broadcast(m.body()));
 

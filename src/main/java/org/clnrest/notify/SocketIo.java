@@ -35,26 +35,27 @@ import org.slf4j.LoggerFactory;
  * {@code listclnrest-notifications}; a refused client gets {@code connect_error} with lightningd's message
  * and nothing else. Each batch from {@link NotificationBroadcaster} is emitted as {@code message} events to
  * every connected namespace, in order. Client events are never re-broadcast. A client whose unsent packets
- * exceed {@link #MAX_QUEUED} (it stopped reading) is disconnected.
+ * exceed clnrest-notification-buffer (it stopped reading) is disconnected, with a log line.
  */
 public final class SocketIo {
     private static final Logger LOG = LoggerFactory.getLogger(SocketIo.class);
     static final int PING_INTERVAL_MS = 25_000;
     static final int PING_TIMEOUT_MS = 20_000;
     static final int MAX_PAYLOAD = 1_000_000;
-    /** Packets waiting for a client before it counts as one that stopped reading. */
-    static final int MAX_QUEUED = 10_000;
     private static final char SEPARATOR = '\u001e';
     private static final Set<String> NAMESPACES = Set.of("/", "/ws");
 
     private final Vertx vertx;
     private final RuneCheck runes;
+    /** Characters of unsent packets a client may have before it counts as one that stopped reading. */
+    private final long maxQueued;
     private final Map<String, Session> sessions = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
 
-    public SocketIo(Vertx vertx, RuneCheck runes) {
+    public SocketIo(Vertx vertx, RuneCheck runes, long maxQueued) {
         this.vertx = vertx;
         this.runes = runes;
+        this.maxQueued = maxQueued;
     }
 
     /**
@@ -182,6 +183,8 @@ public final class SocketIo {
         final String rune;
         final Set<String> namespaces = new HashSet<>();
         final ArrayDeque<String> outbox = new ArrayDeque<>();
+        /** Characters in the outbox plus those the WebSocket has not flushed yet (its own queue). */
+        long queued;
         RoutingContext pendingPoll;
         ServerWebSocket ws;
         boolean closed;
@@ -252,8 +255,10 @@ public final class SocketIo {
                 return;
             }
             outbox.add(packet);
-            if (outbox.size() > MAX_QUEUED) {
-                LOG.warn("Disconnected a Socket.IO client that stopped reading ({} notifications unsent)", outbox.size());
+            queued += packet.length();
+            if (queued > maxQueued) {
+                LOG.warn("Disconnected a Socket.IO client that stopped reading ({} notifications, {} bytes unsent; clnrest-notification-buffer is {})",
+                        outbox.size(), queued, maxQueued);
                 close("client stopped reading");
                 return;
             }
@@ -262,12 +267,15 @@ public final class SocketIo {
 
         void flush() {
             if (ws != null) {
-                // The WebSocket's own write queue is the buffer; the outbox holds what it could not take yet.
-                while (!outbox.isEmpty() && !ws.writeQueueFull()) {
-                    ws.writeTextMessage(outbox.poll());
+                // The WebSocket's own write queue holds what the socket has not taken; the outbox holds the rest.
+                // Both count against the client's budget until written out to the network.
+                ServerWebSocket socket = ws;
+                while (!outbox.isEmpty() && !socket.writeQueueFull()) {
+                    String p = outbox.poll();
+                    socket.writeTextMessage(p).onComplete(ar -> queued -= p.length());
                 }
                 if (!outbox.isEmpty()) {
-                    ws.drainHandler(v -> flush());
+                    socket.drainHandler(v -> flush());
                 }
             } else if (pendingPoll != null && !outbox.isEmpty()) {
                 StringBuilder sb = new StringBuilder();
@@ -275,7 +283,9 @@ public final class SocketIo {
                     if (sb.length() > 0) {
                         sb.append(SEPARATOR);
                     }
-                    sb.append(outbox.poll());
+                    String p = outbox.poll();
+                    queued -= p.length();
+                    sb.append(p);
                 }
                 answerPoll(sb.toString());
             }
@@ -376,6 +386,7 @@ public final class SocketIo {
             sessions.remove(sid);
             namespaces.clear();
             outbox.clear();
+            queued = 0;
             if (pendingPoll != null) {
                 answerPoll("1");
             }

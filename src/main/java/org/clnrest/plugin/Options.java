@@ -21,6 +21,7 @@ public final class Options {
     public static final String DEFAULT_CSP = "default-src 'self'; font-src 'self'; img-src 'self' data:; "
             + "frame-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline';";
     public static final long DEFAULT_BODY_LIMIT = 16L * 1024 * 1024;
+    public static final long DEFAULT_NOTIFICATION_BUFFER = 16L * 1024 * 1024;
 
     /** One declared option: {@code type} as lightningd knows it; {@code alias} is the v23.08 name or null. */
     record Spec(String name, String alias, String type, boolean multi, String description) {}
@@ -41,7 +42,9 @@ public final class Options {
             new Spec("clnrest-swagger-root", "rest-swagger-root", "string", false,
                     "Path of the Swagger UI (default /)"),
             new Spec("clnrest-body-limit", null, "int", false,
-                    "Largest accepted request body in bytes (default 16777216); larger bodies get 413"));
+                    "Largest accepted request body in bytes (default 16777216); larger bodies get 413"),
+            new Spec("clnrest-notification-buffer", null, "int", false,
+                    "Bytes of notifications kept for a Socket.IO client that does not read (default 16777216); past it the client is disconnected"));
 
     /** Set {@code CLNREST_VERTX_LEGACY_OPTIONS=false} to not declare the rest-* aliases (they clash with c-lightning-REST). */
     static boolean legacyAliases() {
@@ -133,6 +136,16 @@ public final class Options {
             bodyLimit = l;
         }
 
+        Object bufferValue = pick(opts, "clnrest-notification-buffer");
+        long notificationBuffer = DEFAULT_NOTIFICATION_BUFFER;
+        if (bufferValue != null) {
+            Long l = asLong(bufferValue);
+            if (l == null || l < 65536 || l > Integer.MAX_VALUE) {
+                return Result.disable("`clnrest-notification-buffer` " + bufferValue + ", should be a number of bytes, at least 65536.");
+            }
+            notificationBuffer = l;
+        }
+
         JsonObject conf = configuration == null ? new JsonObject() : configuration;
         String rpcFileName = conf.getString("rpc-file", "lightning-rpc");
         String lightningDir = conf.getString("lightning-dir", ".");
@@ -141,7 +154,7 @@ public final class Options {
         Path certsDir = certs != null ? Path.of(lightningDir).resolve(certs).toAbsolutePath().normalize() : rpcFile.getParent();
 
         return new Result(new RestConfig(port.intValue(), protocol, host, certsDir, string(opts, "clnrest-csp", DEFAULT_CSP),
-                List.copyOf(cors), swaggerRoot, bodyLimit, rpcFile, Path.of(lightningDir).toAbsolutePath().normalize(),
+                List.copyOf(cors), swaggerRoot, bodyLimit, notificationBuffer, rpcFile, Path.of(lightningDir).toAbsolutePath().normalize(),
                 true), null);
     }
 

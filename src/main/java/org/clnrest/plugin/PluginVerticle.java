@@ -84,7 +84,10 @@ public class PluginVerticle extends AbstractVerticle {
             return;
         }
         switch (method) {
-            case "getmanifest" -> respond(id, manifest());
+            case "getmanifest" -> {
+                LOG.debug("getmanifest at {} ms since the JVM started", org.clnrest.Main.uptimeMs());
+                respond(id, manifest());
+            }
             case "init" -> onInit(id, msg.getJsonObject("params", new JsonObject()));
             default -> forwardRpcMethod(id, method, msg.getValue("params"));
         }

@@ -19,6 +19,7 @@ public record RestConfig(
         List<String> corsOrigins,
         String swaggerRoot,
         long bodyLimit,
+        long notificationBuffer,
         Path rpcFile,
         Path lightningDir,
         boolean legacyWsNamespace) {
@@ -38,7 +39,7 @@ public record RestConfig(
                 .put("port", port).put("protocol", protocol).put("host", host)
                 .put("certs", certsDir.toString()).put("csp", csp)
                 .put("corsOrigins", new JsonArray(List.copyOf(corsOrigins)))
-                .put("swaggerRoot", swaggerRoot).put("bodyLimit", bodyLimit)
+                .put("swaggerRoot", swaggerRoot).put("bodyLimit", bodyLimit).put("notificationBuffer", notificationBuffer)
                 .put("rpcFile", rpcFile.toString()).put("lightningDir", lightningDir.toString())
                 .put("legacyWsNamespace", legacyWsNamespace);
     }
@@ -47,7 +48,7 @@ public record RestConfig(
         return new RestConfig(j.getInteger("port"), j.getString("protocol"), j.getString("host"),
                 Path.of(j.getString("certs")), j.getString("csp"),
                 j.getJsonArray("corsOrigins").stream().map(String::valueOf).toList(),
-                j.getString("swaggerRoot"), j.getLong("bodyLimit"),
+                j.getString("swaggerRoot"), j.getLong("bodyLimit"), j.getLong("notificationBuffer", Options.DEFAULT_NOTIFICATION_BUFFER),
                 Path.of(j.getString("rpcFile")), Path.of(j.getString("lightningDir")),
                 j.getBoolean("legacyWsNamespace", true));
     }

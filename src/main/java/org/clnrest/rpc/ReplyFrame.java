@@ -45,6 +45,12 @@ record ReplyFrame(String id, RpcReply reply) {
                     case "id" -> id = value == JsonToken.VALUE_NULL ? null : p.getText();
                     case "result" -> {
                         resultStart = (int) p.currentTokenLocation().getByteOffset();
+                        resultEnd = id != null ? lastMemberEnd(bytes, base, length, value) : -1;
+                        if (resultEnd > resultStart) {
+                            // lightningd writes {"jsonrpc","id","result"} in that order: with the id read, the
+                            // result runs to the envelope's closing brace, and a large one is not tokenised.
+                            return new ReplyFrame(id, RpcReply.ok(frame.slice(resultStart, resultEnd)));
+                        }
                         p.skipChildren();
                         resultEnd = (int) p.currentLocation().getByteOffset();
                     }
@@ -67,5 +73,32 @@ record ReplyFrame(String id, RpcReply reply) {
                     .put("message", "lightningd reply has neither result nor error")));
         }
         return new ReplyFrame(id, RpcReply.ok(frame.slice(resultStart, resultEnd)));
+    }
+
+    /**
+     * If the object's last member is an object or array ({@code value} says which), the offset just past it:
+     * the last non-blank byte must close the envelope and the one before it must close that value. Else -1.
+     */
+    static int lastMemberEnd(byte[] bytes, int base, int length, JsonToken value) {
+        if (value != JsonToken.START_OBJECT && value != JsonToken.START_ARRAY) {
+            return -1;
+        }
+        int i = base + length - 1;
+        while (i >= base && isBlank(bytes[i])) {
+            i--;
+        }
+        if (i < base || bytes[i] != '}') {
+            return -1;
+        }
+        i--;
+        while (i >= base && isBlank(bytes[i])) {
+            i--;
+        }
+        byte close = value == JsonToken.START_OBJECT ? (byte) '}' : (byte) ']';
+        return i >= base && bytes[i] == close ? i - base + 1 : -1;
+    }
+
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 }

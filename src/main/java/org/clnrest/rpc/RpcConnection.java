@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +32,8 @@ final class RpcConnection {
         this.vertx = vertx;
         this.socket = socket;
         this.onClose = onClose;
-        RecordParser parser = RecordParser.newDelimited("\n\n", this::onFrame);
         // A reply may be large (100 MB listinvoices): no cap on a frame beyond memory.
-        parser.maxRecordSize(Integer.MAX_VALUE);
-        socket.handler(parser);
+        socket.handler(new FrameSplitter(this::onFrame));
         socket.closeHandler(v -> failAll("lost connection to lightningd's RPC socket"));
         socket.exceptionHandler(e -> LOG.warn("RPC socket error: {}", e.getMessage()));
     }
