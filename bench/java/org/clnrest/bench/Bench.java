@@ -82,7 +82,7 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        java.util.Set<String> only = new java.util.HashSet<>(List.of("ceiling", "getinfo", "list", "big", "fanout", "spawn"));
+        java.util.Set<String> only = new java.util.HashSet<>(List.of("ceiling", "getinfo", "list", "big", "fanout", "spawn", "cluster"));
         for (String a : args) {
             if (a.startsWith("--only=")) {
                 only = new java.util.HashSet<>(List.of(a.substring(7).split(",")));
@@ -139,6 +139,9 @@ public final class Bench {
         }
         if (only.contains("spawn")) {
             spawnToFirstAnswer(quick ? 2 : 5);
+        }
+        if (only.contains("cluster")) {
+            cluster(quick ? 10 : 50);
         }
         report();
     }
@@ -374,6 +377,88 @@ public final class Bench {
         rows.add(new Row("spawn -> first HTTP answer", Double.NaN, median, times.get(times.size() - 1), runs, 0, Double.NaN, rss,
                 "median and max of " + runs + " starts, ms" + (Files.exists(ROOT.resolve("target/clnrest-vertx.jsa")) ? ", with the CDS archive" : ", no CDS archive")));
         extra.put("spawn_ms", new JsonArray(new ArrayList<>(times)));
+    }
+
+    // ---- clustered event bus -----------------------------------------------------------------------------
+
+    /** A plugin with clnrest-cluster on, and the observer example in its own JVM: join time, delivery delay. */
+    void cluster(int notifications) throws Exception {
+        Path dir = Files.createTempDirectory("clnrest-bench-cluster");
+        int port = freePort();
+        int pluginPort = freePort();
+        int observerPort = freePort();
+        SimulatedLightningd node = SimulatedLightningd.builder(dir).plugin(List.of(ROOT.resolve("bin/clnrest-vertx").toString()))
+                .option("clnrest-port", port).option("clnrest-cluster", "127.0.0.1").option("clnrest-cluster-port", pluginPort)
+                .build().start();
+        Process observer = null;
+        try {
+            node.awaitLog("REST server running at", Duration.ofSeconds(60));
+            String up = node.awaitLog("Cluster event bus up", Duration.ofSeconds(60));
+            long pid = node.pluginProcesses().get(0).pid();
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            long t0 = System.nanoTime();
+            observer = new ProcessBuilder(java.toString(), "-cp", ROOT.resolve("target/clnrest-vertx.jar").toString(),
+                    "org.clnrest.cluster.Observer", "--host", "127.0.0.1", "--port", Integer.toString(observerPort),
+                    "--members", "127.0.0.1:" + pluginPort).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(observer.getInputStream(), StandardCharsets.UTF_8));
+            JsonObject ready = new JsonObject(out.readLine());
+            double joinedMs = (System.nanoTime() - t0) / 1e6;
+            // The first notification to arrive shows the plugin has seen the observer's subscription.
+            long firstAt = System.nanoTime();
+            java.util.concurrent.LinkedBlockingQueue<JsonObject> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    String l;
+                    while ((l = out.readLine()) != null) {
+                        lines.add(new JsonObject(l));
+                    }
+                } catch (IOException ignored) {
+                    // observer gone
+                }
+            }, "observer-reader");
+            reader.setDaemon(true);
+            reader.start();
+            JsonObject first = null;
+            while (first == null && System.nanoTime() - firstAt < 60e9) {
+                node.notifyPlugins("bench_cluster", new JsonObject().put("n", -1).put("sent_ms", System.currentTimeMillis()));
+                first = lines.poll(200, TimeUnit.MILLISECONDS);
+            }
+            double subscribedMs = (System.nanoTime() - t0) / 1e6;
+            Thread.sleep(300);
+            lines.clear();
+            Sampler s = new Sampler(pid).start();
+            for (int i = 0; i < notifications; i++) {
+                node.notifyPlugins("bench_cluster", new JsonObject().put("n", i).put("sent_ms", System.currentTimeMillis()));
+                Thread.sleep(20);
+            }
+            List<Double> delays = new ArrayList<>();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (delays.size() < notifications && System.nanoTime() < deadline) {
+                JsonObject n = lines.poll(200, TimeUnit.MILLISECONDS);
+                if (n != null && n.getJsonObject("body").getJsonObject("bench_cluster").getInteger("n") >= 0) {
+                    delays.add((double) (n.getLong("received_ms") - n.getJsonObject("body").getJsonObject("bench_cluster").getLong("sent_ms")));
+                }
+            }
+            s.stop();
+            delays.sort(Double::compare);
+            double p50 = delays.isEmpty() ? Double.NaN : delays.get(delays.size() / 2);
+            double p99 = delays.isEmpty() ? Double.NaN : delays.get(Math.min(delays.size() - 1, (int) (delays.size() * 0.99)));
+            rows.add(new Row("cluster observer notifications", Double.NaN, p50, p99, notifications, notifications - delays.size(),
+                    s.cpuSeconds(), s.peakMiB(), String.format(Locale.ROOT,
+                            "observer joined in %.0f ms (its own count %d ms), first notification at %.0f ms; plugin: %s",
+                            joinedMs, ready.getLong("join_ms"), subscribedMs, up.replaceAll(".*Cluster event bus up on \\S+ ", ""))));
+            extra.put("cluster", new JsonObject().put("observer_join_ms", round(joinedMs)).put("first_notification_ms", round(subscribedMs))
+                    .put("delay_p50_ms", round(p50)).put("delay_p99_ms", round(p99)).put("delivered", delays.size()));
+            System.err.printf("bench: cluster: observer joined in %.0f ms, first notification after %.0f ms, delay p50 %.0f ms p99 %.0f ms, %d/%d%n",
+                    joinedMs, subscribedMs, p50, p99, delays.size(), notifications);
+        } finally {
+            if (observer != null) {
+                observer.destroy();
+                observer.waitFor(10, TimeUnit.SECONDS);
+            }
+            node.close();
+            SimulatedLightningd.deleteTree(dir);
+        }
     }
 
     // ---- output ------------------------------------------------------------------------------------------

@@ -89,6 +89,9 @@ public final class Main {
                 .onSuccess(v -> LOG.debug("TLS identity ready at {} ms", uptimeMs()))
                 .compose(v -> vertx.deployVerticle(new NotificationBroadcaster()))
                 .compose(v -> vertx.deployVerticle(RestVerticle.class.getName(), new DeploymentOptions().setConfig(config.toJson())))
+                // By name: the cluster classes (Hazelcast) are loaded only when clustering is on.
+                .compose(id -> config.cluster() == null ? Future.succeededFuture(id)
+                        : vertx.deployVerticle("org.clnrest.cluster.ClusterVerticle", new DeploymentOptions().setConfig(config.cluster())))
                 .onSuccess(id -> {
                     LOG.debug("REST server up at {} ms since the JVM started", uptimeMs());
                     msg.reply(new JsonObject());

@@ -43,6 +43,20 @@ public final class Bus {
     /** HTTP → path registry: the current table (asked once at start, then kept up to date by PATHS_CHANGED). */
     public static final String PATHS_LIST = "clnrest.paths.list";
 
+    /**
+     * Clustered bus (only with clnrest-cluster), published as each notification arrives: body = the
+     * notification {@code {"<topic>": {...}}}, headers topic and seq as on {@link #NOTIFICATION}.
+     */
+    public static final String CLUSTER_NOTIFICATION = "clnrest.cluster.notification";
+    /**
+     * Clustered bus (only with clnrest-cluster), request: body {@code {method, params?}}, header
+     * {@link #H_RUNE}; reply {@code {"result": ...}} or {@code {"error": {code, message[, data]}}} (lightningd's
+     * error, or the rune check's: 1501 missing, 1502/1501/1503 refused).
+     */
+    public static final String CLUSTER_RPC = "clnrest.cluster.rpc";
+    /** Header on {@link #CLUSTER_RPC}: the caller's rune. */
+    public static final String H_RUNE = "rune";
+
     /** Header on {@link #NOTIFICATION}: the notification's topic (lightningd's method name). */
     public static final String H_TOPIC = "topic";
     /** Header on {@link #NOTIFICATION}: the arrival number (1, 2, ...), to prove ordering end to end. */

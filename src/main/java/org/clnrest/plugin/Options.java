@@ -44,7 +44,15 @@ public final class Options {
             new Spec("clnrest-body-limit", null, "int", false,
                     "Largest accepted request body in bytes (default 16777216); larger bodies get 413"),
             new Spec("clnrest-notification-buffer", null, "int", false,
-                    "Bytes of notifications kept for a Socket.IO client that does not read (default 16777216); past it the client is disconnected"));
+                    "Bytes of notifications kept for a Socket.IO client that does not read (default 16777216); past it the client is disconnected"),
+            new Spec("clnrest-cluster", null, "string", false,
+                    "Join a clustered Vert.x event bus (Hazelcast) bound to this IP; off when unset"),
+            new Spec("clnrest-cluster-port", null, "int", false,
+                    "Hazelcast member port of the cluster (default 5701)"),
+            new Spec("clnrest-cluster-members", null, "string", true,
+                    "Other cluster member, host[:port] (repeatable; TCP-IP join)"),
+            new Spec("clnrest-cluster-config", null, "string", false,
+                    "A Hazelcast XML configuration file, used instead of the one built from the options above"));
 
     /** Set {@code CLNREST_VERTX_LEGACY_OPTIONS=false} to not declare the rest-* aliases (they clash with c-lightning-REST). */
     static boolean legacyAliases() {
@@ -147,6 +155,39 @@ public final class Options {
         }
 
         JsonObject conf = configuration == null ? new JsonObject() : configuration;
+        String lightningDirForCluster = conf.getString("lightning-dir", ".");
+        JsonObject cluster = null;
+        String clusterHost = string(opts, "clnrest-cluster", null);
+        if (clusterHost != null) {
+            if (!validHost(clusterHost)) {
+                return Result.disable("`clnrest-cluster` should be a valid IP to bind the cluster to.");
+            }
+            Object clusterPortValue = pick(opts, "clnrest-cluster-port");
+            Long clusterPort = clusterPortValue == null ? Long.valueOf(5701) : asLong(clusterPortValue);
+            if (clusterPort == null || clusterPort < 1024 || clusterPort > 65535) {
+                return Result.disable("`clnrest-cluster-port` " + clusterPortValue + ", should be a port between 1024 and 65535.");
+            }
+            List<String> members = strings(opts, "clnrest-cluster-members");
+            members = members == null ? List.of() : members;
+            for (String m : members) {
+                if (!m.matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?")) {
+                    return Result.disable("`clnrest-cluster-members` " + m + " should be host or host:port.");
+                }
+            }
+            String clusterConfig = string(opts, "clnrest-cluster-config", null);
+            if (clusterConfig != null) {
+                Path file = Path.of(lightningDirForCluster).resolve(clusterConfig).toAbsolutePath().normalize();
+                if (!java.nio.file.Files.isReadable(file) || java.nio.file.Files.isDirectory(file)) {
+                    return Result.disable("`clnrest-cluster-config` " + clusterConfig + " is not a readable file.");
+                }
+                clusterConfig = file.toString();
+            }
+            cluster = new JsonObject().put("host", clusterHost).put("port", clusterPort.intValue())
+                    .put("members", new io.vertx.core.json.JsonArray(List.copyOf(members))).put("config", clusterConfig);
+        } else if (pick(opts, "clnrest-cluster-port") != null || strings(opts, "clnrest-cluster-members") != null
+                || pick(opts, "clnrest-cluster-config") != null) {
+            return Result.disable("`clnrest-cluster` must be set (the IP to bind the cluster to) for the other clnrest-cluster-* options.");
+        }
         String rpcFileName = conf.getString("rpc-file", "lightning-rpc");
         String lightningDir = conf.getString("lightning-dir", ".");
         Path rpcFile = Path.of(lightningDir).resolve(rpcFileName).toAbsolutePath().normalize();
@@ -155,7 +196,7 @@ public final class Options {
 
         return new Result(new RestConfig(port.intValue(), protocol, host, certsDir, string(opts, "clnrest-csp", DEFAULT_CSP),
                 List.copyOf(cors), swaggerRoot, bodyLimit, notificationBuffer, rpcFile, Path.of(lightningDir).toAbsolutePath().normalize(),
-                true), null);
+                true, cluster), null);
     }
 
     /** The value of an option by its clnrest-* name, else by its rest-* alias. */

@@ -22,7 +22,9 @@ public record RestConfig(
         long notificationBuffer,
         Path rpcFile,
         Path lightningDir,
-        boolean legacyWsNamespace) {
+        boolean legacyWsNamespace,
+        /** {host, port, members, config} when clustering is on (clnrest-cluster), else null. */
+        JsonObject cluster) {
 
     public boolean https() {
         return "https".equals(protocol);
@@ -41,7 +43,7 @@ public record RestConfig(
                 .put("corsOrigins", new JsonArray(List.copyOf(corsOrigins)))
                 .put("swaggerRoot", swaggerRoot).put("bodyLimit", bodyLimit).put("notificationBuffer", notificationBuffer)
                 .put("rpcFile", rpcFile.toString()).put("lightningDir", lightningDir.toString())
-                .put("legacyWsNamespace", legacyWsNamespace);
+                .put("legacyWsNamespace", legacyWsNamespace).put("cluster", cluster);
     }
 
     public static RestConfig fromJson(JsonObject j) {
@@ -50,6 +52,6 @@ public record RestConfig(
                 j.getJsonArray("corsOrigins").stream().map(String::valueOf).toList(),
                 j.getString("swaggerRoot"), j.getLong("bodyLimit"), j.getLong("notificationBuffer", Options.DEFAULT_NOTIFICATION_BUFFER),
                 Path.of(j.getString("rpcFile")), Path.of(j.getString("lightningDir")),
-                j.getBoolean("legacyWsNamespace", true));
+                j.getBoolean("legacyWsNamespace", true), j.getJsonObject("cluster"));
     }
 }

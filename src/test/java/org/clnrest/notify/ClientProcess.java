@@ -11,13 +11,13 @@ import java.util.function.Predicate;
 
 import io.vertx.core.json.JsonObject;
 
-/** A real Socket.IO client (node or python) in its own process; its events arrive as JSON lines. */
-final class ClientProcess implements AutoCloseable {
+/** A client in its own process (Socket.IO clients, the cluster observer); its events arrive as JSON lines. */
+public final class ClientProcess implements AutoCloseable {
     private final Process process;
     private final LinkedBlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
     private final StringBuilder stderr = new StringBuilder();
 
-    ClientProcess(List<String> command) throws Exception {
+    public ClientProcess(List<String> command) throws Exception {
         process = new ProcessBuilder(command).start();
         Thread out = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -50,7 +50,7 @@ final class ClientProcess implements AutoCloseable {
     }
 
     /** The next event matching {@code test} (others are skipped), or an AssertionError after {@code timeout}. */
-    JsonObject await(Predicate<JsonObject> test, Duration timeout) throws InterruptedException {
+    public JsonObject await(Predicate<JsonObject> test, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
@@ -66,13 +66,24 @@ final class ClientProcess implements AutoCloseable {
         }
     }
 
-    JsonObject await(String event, Duration timeout) throws InterruptedException {
+    public JsonObject await(String event, Duration timeout) throws InterruptedException {
         return await(e -> event.equals(e.getString("event")), timeout);
     }
 
     /** Events already received and not consumed. */
     List<JsonObject> pending() {
         return List.copyOf(events);
+    }
+
+    /** One line on the process's stdin. */
+    public void send(String line) throws java.io.IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** The process itself (to kill it). */
+    public Process process() {
+        return process;
     }
 
     @Override

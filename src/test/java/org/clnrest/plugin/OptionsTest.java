@@ -36,6 +36,27 @@ class OptionsTest {
     }
 
     @Test
+    void projectOptionsAreValidatedToo() {
+        JsonObject base = new JsonObject().put("clnrest-port", 3010);
+        assertEquals("`clnrest-notification-buffer` 100, should be a number of bytes, at least 65536.",
+                reason(base.copy().put("clnrest-notification-buffer", 100)));
+        assertEquals("`clnrest-cluster` should be a valid IP to bind the cluster to.",
+                reason(base.copy().put("clnrest-cluster", "every.where")));
+        assertEquals("`clnrest-cluster-port` 99, should be a port between 1024 and 65535.",
+                reason(base.copy().put("clnrest-cluster", "127.0.0.1").put("clnrest-cluster-port", 99)));
+        assertEquals("`clnrest-cluster-members` a b should be host or host:port.",
+                reason(base.copy().put("clnrest-cluster", "127.0.0.1").put("clnrest-cluster-members", new JsonArray().add("a b"))));
+        assertEquals("`clnrest-cluster-config` /nonexistent.xml is not a readable file.",
+                reason(base.copy().put("clnrest-cluster", "127.0.0.1").put("clnrest-cluster-config", "/nonexistent.xml")));
+        assertEquals("`clnrest-cluster` must be set (the IP to bind the cluster to) for the other clnrest-cluster-* options.",
+                reason(base.copy().put("clnrest-cluster-port", 5701)));
+        RestConfig off = Options.validate(base, CONF).config();
+        assertEquals(null, off.cluster(), "clustering is off by default");
+        RestConfig on = Options.validate(base.copy().put("clnrest-cluster", "127.0.0.1"), CONF).config();
+        assertEquals(new JsonObject().put("host", "127.0.0.1").put("port", 5701).put("members", new JsonArray()).putNull("config"), on.cluster());
+    }
+
+    @Test
     void defaultsMatchUpstream() {
         RestConfig c = Options.validate(new JsonObject().put("clnrest-port", 3010), CONF).config();
         assertEquals("https", c.protocol());
