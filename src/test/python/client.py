@@ -10,9 +10,15 @@ import socketio
 url, ca, rune, transport, namespace = sys.argv[1:6]
 
 
+out_lock = threading.Lock()
+
+
 def out(o):
-    sys.stdout.write(json.dumps(o) + "\n")
-    sys.stdout.flush()
+    # python-socketio runs each event handler in a thread of its own: one line at a time, whole.
+    line = json.dumps(o) + "\n"
+    with out_lock:
+        sys.stdout.write(line)
+        sys.stdout.flush()
 
 
 session = requests.Session()

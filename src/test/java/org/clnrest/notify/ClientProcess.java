@@ -24,7 +24,13 @@ public final class ClientProcess implements AutoCloseable {
                 String line;
                 while ((line = r.readLine()) != null) {
                     if (line.startsWith("{")) {
-                        events.add(new JsonObject(line));
+                        try {
+                            events.add(new JsonObject(line));
+                        } catch (RuntimeException garbled) {
+                            synchronized (stderr) {
+                                stderr.append("unparseable line from the client: ").append(line, 0, Math.min(200, line.length())).append('\n');
+                            }
+                        }
                     }
                 }
             } catch (Exception ignored) {

@@ -34,7 +34,7 @@ class SlowClientTest {
     void aClientThatStopsReadingIsDroppedAndOthersGetEverything() throws Exception {
         try (Harness h = Harness.start(b -> b.option("clnrest-notification-buffer", BUFFER))) {
             String rune = h.node.createRune(null);
-            try (ClientProcess healthy = NotificationsTest.clientFor(h, "python", "websocket", "/", rune);
+            try (ClientProcess healthy = NotificationsTest.clientFor(h, "node", "websocket", "/", rune);
                  SSLSocket stuck = connectAndStopReading(h, rune)) {
                 healthy.await("connect", Duration.ofSeconds(30));
                 String pad = "x".repeat(PAD);
