@@ -52,7 +52,7 @@ public final class Bench {
     final int seconds;
     /** Scenario groups to run (ceiling, getinfo, list, big, fanout, spawn); all by default. */
     final java.util.Set<String> only;
-    final List<Row> rows = new ArrayList<>();
+    final List<Row> rows = java.util.Collections.synchronizedList(new ArrayList<>());
     final JsonObject extra = new JsonObject();
     Vertx vertx;
 
@@ -82,7 +82,7 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        java.util.Set<String> only = new java.util.HashSet<>(List.of("ceiling", "getinfo", "list", "big", "fanout", "spawn", "cluster"));
+        java.util.Set<String> only = new java.util.HashSet<>(List.of("ceiling", "getinfo", "list", "big", "fanout", "underload", "spawn", "cluster"));
         for (String a : args) {
             if (a.startsWith("--only=")) {
                 only = new java.util.HashSet<>(List.of(a.substring(7).split(",")));
@@ -131,7 +131,20 @@ public final class Bench {
                 bigReply(node, port, rune, pid);
             }
             if (only.contains("fanout")) {
-                fanOut(node, port, rune, pid, quick ? 200 : 1000);
+                fanOut(node, port, rune, pid, quick ? 200 : 1000, quick ? 5 : 20, 100, "socket.io fan-out ");
+            }
+            if (only.contains("underload")) {
+                // The getinfo c=64 load running while 10 clients take 100 notifications: none lost, none reordered.
+                Thread load = new Thread(() -> {
+                    try {
+                        rows.add(wrk("getinfo c=64 with notifications", base + "/v1/getinfo", rune, null, 64, quick ? 6 : 14, pid, true));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, "wrk-load");
+                load.start();
+                fanOut(node, port, rune, pid, 10, 100, 50, "notifications under getinfo load, ");
+                load.join();
             }
         } finally {
             node.close();
@@ -293,8 +306,8 @@ public final class Bench {
 
     // ---- Socket.IO fan-out -------------------------------------------------------------------------------
 
-    void fanOut(SimulatedLightningd node, int port, String rune, long pid, int clients) throws Exception {
-        int notifications = quick ? 5 : 20;
+    void fanOut(SimulatedLightningd node, int port, String rune, long pid, int clients, int notifications, int gapMs, String label)
+            throws Exception {
         ProcessBuilder pb = new ProcessBuilder("node", ROOT.resolve("bench/fanout.js").toString(), "https://127.0.0.1:" + port,
                 node.networkDir().resolve("ca.pem").toString(), rune, Integer.toString(clients), Integer.toString(notifications))
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -311,19 +324,19 @@ public final class Bench {
         for (int i = 0; i < notifications; i++) {
             node.notifyPlugins("bench_fanout", new JsonObject().put("n", i).put("sent_ms", System.currentTimeMillis())
                     .put("amount_msat", 1_152_921_504_606_846_983L));
-            Thread.sleep(100);
+            Thread.sleep(gapMs); // the notification rate is part of the scenario
         }
         JsonObject result = new JsonObject(out.readLine());
         s.stop();
         p.waitFor(30, TimeUnit.SECONDS);
         long expected = (long) clients * notifications;
         long received = result.getLong("received");
-        Row r = new Row("socket.io fan-out " + clients + " clients", Double.NaN, result.getDouble("p50_ms"), result.getDouble("p99_ms"),
-                expected, expected - received, s.cpuSeconds(), s.peakMiB(),
-                String.format(Locale.ROOT, "%d notifications x %d clients, %d delivered, max %.0f ms, connect all %.0f ms",
-                        notifications, clients, received, result.getDouble("max_ms"), connectMs));
+        Row r = new Row(label + clients + " clients", Double.NaN, result.getDouble("p50_ms"), result.getDouble("p99_ms"),
+                expected, expected - received + result.getLong("out_of_order"), s.cpuSeconds(), s.peakMiB(),
+                String.format(Locale.ROOT, "%d notifications x %d clients, %d delivered, %d out of order, max %.0f ms, connect all %.0f ms",
+                        notifications, clients, received, result.getLong("out_of_order"), result.getDouble("max_ms"), connectMs));
         rows.add(r);
-        extra.put("fanout", result.put("clients", clients).put("notifications", notifications).put("connect_all_ms", round(connectMs)));
+        extra.put(label.startsWith("socket") ? "fanout" : "underload", result.put("clients", clients).put("notifications", notifications).put("connect_all_ms", round(connectMs)));
         System.err.printf("bench: %s: %s, delay p50 %.0f ms p99 %.0f ms%n", r.scenario(), r.note(), r.p50ms(), r.p99ms());
     }
 

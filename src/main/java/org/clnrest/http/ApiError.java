@@ -76,6 +76,11 @@ public final class ApiError extends RuntimeException {
         return of(413, -32602, "Request body is larger than the limit of " + limit + " bytes (clnrest-body-limit)");
     }
 
+    /** The request line or the headers are over the server's limits (16 KiB of headers). */
+    public static ApiError headersTooLarge(String what) {
+        return of(what.equals("headers") ? 431 : 414, -32602, "Request " + what + " too large");
+    }
+
     public static ApiError pathNotFound() {
         return of(404, -32601, "Path not found");
     }

@@ -178,7 +178,10 @@ public final class Formats {
         }
         Object params = switch (format) {
             case JSON -> tree(JSON, body, "JSON");
-            case YAML -> tree(YAML, body, "YAML");
+            case YAML -> {
+                refuseYamlAliases(body);
+                yield tree(YAML, body, "YAML");
+            }
             case XML -> xml(body, method);
             // `curl -d '{...}'` labels JSON as a form: a form body cannot start with { or [, so read it as JSON.
             case FORM -> looksLikeJson(body) ? tree(JSON, body, "JSON") : form(body);
@@ -210,6 +213,37 @@ public final class Formats {
         throw ApiError.badBody(format, "the body must be an object (params by name) or an array (params by position)");
     }
 
+    /**
+     * Anchors and aliases have no place in RPC params, and Jackson does not expand them (it would pass the alias
+     * name on as a string): refuse them, which also settles any "billion laughs" document.
+     */
+    private static void refuseYamlAliases(Buffer body) {
+        try (com.fasterxml.jackson.dataformat.yaml.YAMLParser p =
+                     (com.fasterxml.jackson.dataformat.yaml.YAMLParser) YAML.getFactory().createParser(body.getBytes())) {
+            while (p.nextToken() != null) {
+                if (p.isCurrentAlias() || p.getObjectId() != null) {
+                    throw ApiError.badBody("YAML", "anchors and aliases are not supported");
+                }
+            }
+        } catch (IOException e) {
+            throw parseFailure("YAML", e);
+        }
+    }
+
+    /** "java.io.CharConversionException: " and the like: internals, not something a client can act on. */
+    private static final Pattern JAVA_CLASS_PREFIX = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ");
+
+    private static final Pattern YAML_EVENT = Pattern.compile("<org\\.yaml\\.snakeyaml\\.events\\.([A-Za-z]+?)Event\\([^)]*\\)>");
+    private static final Pattern QUALIFIED = Pattern.compile("\\b(?:java|javax|com|org|io)\\.(?:[a-z0-9_]+\\.)*([A-Z][A-Za-z0-9_$]*)");
+
+    /** A parser's message without Java class names or library settings: what is wrong, and where. */
+    static String withoutInternals(String message) {
+        String m = JAVA_CLASS_PREFIX.matcher(message).replaceAll("");
+        m = YAML_EVENT.matcher(m).replaceAll("a YAML $1");
+        m = m.replaceAll(" ?\\(bound as `[^`]*`\\)", "").replaceAll(":? ?not allowed as per `[^`]*`", "");
+        return QUALIFIED.matcher(m).replaceAll("$1");
+    }
+
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|key) '([^']*)'");
 
     private static ApiError parseFailure(String format, Exception e) {
@@ -222,7 +256,7 @@ public final class Formats {
             return ApiError.badBody(format, "nested deeper than " + MAX_DEPTH + " levels");
         }
         // One line, no parser internals beyond the location: enough to fix the body.
-        String first = msg.lines().findFirst().orElse(msg);
+        String first = withoutInternals(msg.lines().findFirst().orElse(msg));
         if (first.length() > 200) {
             first = first.substring(0, 200) + "...";
         }

@@ -46,6 +46,8 @@ public class RestVerticle extends AbstractVerticle {
     /** lightningd method names (and other plugins'): no slashes, dots only inside, no spaces or controls. */
     private static final Pattern METHOD_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_\\-]*(\\.[A-Za-z0-9_\\-]+)*");
     private static final int MAX_METHOD_NAME = 128;
+    /** At most this long for a new connection's first request head, whatever the idle timeout. */
+    static final int MAX_HEAD_SECONDS = 10;
 
     private RestConfig config;
     private Rpc rpc;
@@ -122,6 +124,8 @@ public class RestVerticle extends AbstractVerticle {
         // Notifications: Socket.IO on this same port and TLS; fed by the broadcaster's once-a-second batches.
         socketIo = new SocketIo(vertx, runes, config.notificationBuffer());
         socketIo.mount(router, cors);
+        // Multipart bodies are no format of ours: refuse them before the body handler tries to decode them.
+        router.route().order(-9).handler(cors).handler(RestVerticle::refuseMultipart);
         vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> socketIo.broadcast(m.body()));
 
         router.get("/openapi.json").handler(ctx -> ctx.response()
@@ -147,7 +151,7 @@ public class RestVerticle extends AbstractVerticle {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host()).setPort(config.port())
                 .setMaxHeaderSize(16 * 1024)
-                .setIdleTimeout(300).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+                .setIdleTimeout(config.idleTimeout()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
                 .setCompressionSupported(false);
         if (config.https()) {
             options.setSsl(true)
@@ -156,7 +160,29 @@ public class RestVerticle extends AbstractVerticle {
                             .setCertPath(config.certsDir().resolve("server.pem").toString()))
                     .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
         }
-        return vertx.createHttpServer(options).requestHandler(router).listen()
+        HttpServer http = vertx.createHttpServer(options);
+        // Slowloris: a connection that has not sent a whole request head in time is closed; the idle
+        // timeout only sees silence, not a head trickled in a byte at a time.
+        long headDeadlineMs = Math.min(config.idleTimeout(), MAX_HEAD_SECONDS) * 1000L;
+        java.util.Set<io.vertx.core.http.HttpConnection> served = new java.util.HashSet<>();
+        http.connectionHandler(conn -> {
+            long timer = vertx.setTimer(headDeadlineMs, t -> {
+                if (!served.contains(conn)) {
+                    LOG.debug("Closed a connection that sent no request head within {} ms", headDeadlineMs);
+                    conn.close();
+                }
+            });
+            conn.closeHandler(v -> {
+                served.remove(conn);
+                vertx.cancelTimer(timer);
+            });
+        });
+        // The server's invalid-request answers (431 and 400 from the HTTP decoder) in the JSON of every other error.
+        http.invalidRequestHandler(this::invalidRequest);
+        return http.requestHandler(req -> {
+                    served.add(req.connection());
+                    router.handle(req);
+                }).listen()
                 .recover(e -> Future.failedFuture(new IllegalStateException(
                         "could not listen on " + config.url() + ": " + e.getMessage(), e)));
     }
@@ -300,6 +326,33 @@ public class RestVerticle extends AbstractVerticle {
                         .end(ListMethodsPage.render(help));
             }
         });
+    }
+
+    private void invalidRequest(io.vertx.core.http.HttpServerRequest req) {
+        var failure = req.decoderResult().cause();
+        ApiError e = failure instanceof io.netty.handler.codec.http.TooLongHttpLineException ? ApiError.headersTooLarge("request line")
+                : failure instanceof io.netty.handler.codec.TooLongFrameException ? ApiError.headersTooLarge("headers")
+                : ApiError.badRequest("Malformed HTTP request");
+        LOG.debug("Invalid HTTP request: {}", failure == null ? "?" : failure.getMessage());
+        req.response().setStatusCode(e.status()).putHeader("Content-Type", "application/json")
+                .putHeader("Connection", "close").end(e.body().toBuffer()).onComplete(v -> req.connection().close());
+    }
+
+    private static final Set<io.vertx.core.http.HttpMethod> FORM_METHODS = Set.of(io.vertx.core.http.HttpMethod.POST,
+            io.vertx.core.http.HttpMethod.PUT, io.vertx.core.http.HttpMethod.PATCH, io.vertx.core.http.HttpMethod.DELETE);
+
+    private static void refuseMultipart(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        String t = type == null ? "" : type.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.startsWith("multipart/")) {
+            send(ctx, ApiError.unsupportedContentType(type));
+            return;
+        }
+        if (t.startsWith("application/x-www-form-urlencoded") && !FORM_METHODS.contains(ctx.request().method())) {
+            // Vert.x's body handler throws on a form body with GET; such a body is read as JSON, like any other.
+            ctx.request().headers().remove("Content-Type");
+        }
+        ctx.next();
     }
 
     static void send(RoutingContext ctx, ApiError e) {

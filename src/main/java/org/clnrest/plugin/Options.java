@@ -22,6 +22,7 @@ public final class Options {
             + "frame-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline';";
     public static final long DEFAULT_BODY_LIMIT = 16L * 1024 * 1024;
     public static final long DEFAULT_NOTIFICATION_BUFFER = 16L * 1024 * 1024;
+    public static final long DEFAULT_IDLE_TIMEOUT = 300;
 
     /** One declared option: {@code type} as lightningd knows it; {@code alias} is the v23.08 name or null. */
     record Spec(String name, String alias, String type, boolean multi, String description) {}
@@ -45,6 +46,8 @@ public final class Options {
                     "Largest accepted request body in bytes (default 16777216); larger bodies get 413"),
             new Spec("clnrest-notification-buffer", null, "int", false,
                     "Bytes of notifications kept for a Socket.IO client that does not read (default 16777216); past it the client is disconnected"),
+            new Spec("clnrest-idle-timeout", null, "int", false,
+                    "Seconds before an idle HTTP or WebSocket connection is closed, and at most 10 s for a new one to send its first request head (default 300)"),
             new Spec("clnrest-cluster", null, "string", false,
                     "Join a clustered Vert.x event bus (Hazelcast) bound to this IP; off when unset"),
             new Spec("clnrest-cluster-port", null, "int", false,
@@ -154,6 +157,16 @@ public final class Options {
             notificationBuffer = l;
         }
 
+        Object idleValue = pick(opts, "clnrest-idle-timeout");
+        long idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        if (idleValue != null) {
+            Long l = asLong(idleValue);
+            if (l == null || l < 1 || l > 86_400) {
+                return Result.disable("`clnrest-idle-timeout` " + idleValue + ", should be a number of seconds between 1 and 86400.");
+            }
+            idleTimeout = l;
+        }
+
         JsonObject conf = configuration == null ? new JsonObject() : configuration;
         String lightningDirForCluster = conf.getString("lightning-dir", ".");
         JsonObject cluster = null;
@@ -195,7 +208,7 @@ public final class Options {
         Path certsDir = certs != null ? Path.of(lightningDir).resolve(certs).toAbsolutePath().normalize() : rpcFile.getParent();
 
         return new Result(new RestConfig(port.intValue(), protocol, host, certsDir, string(opts, "clnrest-csp", DEFAULT_CSP),
-                List.copyOf(cors), swaggerRoot, bodyLimit, notificationBuffer, rpcFile, Path.of(lightningDir).toAbsolutePath().normalize(),
+                List.copyOf(cors), swaggerRoot, bodyLimit, notificationBuffer, (int) idleTimeout, rpcFile, Path.of(lightningDir).toAbsolutePath().normalize(),
                 true, cluster), null);
     }
 

@@ -20,6 +20,8 @@ public record RestConfig(
         String swaggerRoot,
         long bodyLimit,
         long notificationBuffer,
+        /** Seconds (clnrest-idle-timeout). */
+        int idleTimeout,
         Path rpcFile,
         Path lightningDir,
         boolean legacyWsNamespace,
@@ -41,7 +43,7 @@ public record RestConfig(
                 .put("port", port).put("protocol", protocol).put("host", host)
                 .put("certs", certsDir.toString()).put("csp", csp)
                 .put("corsOrigins", new JsonArray(List.copyOf(corsOrigins)))
-                .put("swaggerRoot", swaggerRoot).put("bodyLimit", bodyLimit).put("notificationBuffer", notificationBuffer)
+                .put("swaggerRoot", swaggerRoot).put("bodyLimit", bodyLimit).put("notificationBuffer", notificationBuffer).put("idleTimeout", idleTimeout)
                 .put("rpcFile", rpcFile.toString()).put("lightningDir", lightningDir.toString())
                 .put("legacyWsNamespace", legacyWsNamespace).put("cluster", cluster);
     }
@@ -51,6 +53,7 @@ public record RestConfig(
                 Path.of(j.getString("certs")), j.getString("csp"),
                 j.getJsonArray("corsOrigins").stream().map(String::valueOf).toList(),
                 j.getString("swaggerRoot"), j.getLong("bodyLimit"), j.getLong("notificationBuffer", Options.DEFAULT_NOTIFICATION_BUFFER),
+                j.getInteger("idleTimeout", (int) Options.DEFAULT_IDLE_TIMEOUT),
                 Path.of(j.getString("rpcFile")), Path.of(j.getString("lightningDir")),
                 j.getBoolean("legacyWsNamespace", true), j.getJsonObject("cluster"));
     }

@@ -37,6 +37,8 @@ public class RpcClientVerticle extends AbstractVerticle {
     private final List<Future<RpcConnection>> connecting = new ArrayList<>();
     private long nextId;
     private int roundRobin;
+    /** Set when lightningd says shutdown: calls in flight and new ones fail at once. */
+    private boolean stopping;
 
     @Override
     public void start() {
@@ -47,7 +49,14 @@ public class RpcClientVerticle extends AbstractVerticle {
         client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000));
         RpcReply.LocalCodec.register(vertx.eventBus());
         vertx.eventBus().<JsonObject>consumer(Bus.RPC_CALL, this::onCall);
+        // lightningd is going away: answer every waiting request now (503) rather than leave it to a reset.
+        vertx.eventBus().<JsonObject>localConsumer(Bus.PLUGIN_STOPPING, m -> {
+            stopping = true;
+            List.copyOf(pool).forEach(c -> c.abort(SHUTTING_DOWN));
+        });
     }
+
+    static final String SHUTTING_DOWN = "lightningd is shutting down";
 
     private void onCall(Message<JsonObject> msg) {
         JsonObject body = msg.body();
@@ -55,6 +64,10 @@ public class RpcClientVerticle extends AbstractVerticle {
         Object params = body.getValue(Bus.F_PARAMS);
         if (params != null && !(params instanceof JsonObject) && !(params instanceof JsonArray)) {
             msg.fail(400, "params must be an object or an array");
+            return;
+        }
+        if (stopping) {
+            msg.fail(Bus.FAIL_RPC_UNAVAILABLE, SHUTTING_DOWN);
             return;
         }
         String t = msg.headers().get(H_TIMEOUT);
@@ -97,7 +110,9 @@ public class RpcClientVerticle extends AbstractVerticle {
                 RpcConnection[] self = new RpcConnection[1];
                 self[0] = new RpcConnection(vertx, ar.result(), () -> {
                     pool.remove(self[0]);
-                    LOG.warn("Lost a connection to lightningd's RPC socket; the next call reconnects");
+                    if (!stopping) {
+                        LOG.warn("Lost a connection to lightningd's RPC socket; the next call reconnects");
+                    }
                 });
                 pool.add(self[0]);
                 promise.complete(self[0]);

@@ -92,6 +92,12 @@ final class RpcConnection {
         socket.close();
     }
 
+    /** Fail every call in flight with {@code why}, then close: the plugin is stopping. */
+    void abort(String why) {
+        failAll(why);
+        socket.close();
+    }
+
     private void failAll(String why) {
         if (closed) {
             return;
