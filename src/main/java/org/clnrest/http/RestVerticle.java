@@ -125,7 +125,7 @@ public class RestVerticle extends AbstractVerticle {
         socketIo = new SocketIo(vertx, runes, config.notificationBuffer());
         socketIo.mount(router, cors);
         // Multipart bodies are no format of ours: refuse them before the body handler tries to decode them.
-        router.route().order(-9).handler(cors).handler(RestVerticle::refuseMultipart);
+        router.route().order(-9).handler(this::refuseMultipart);
         vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> socketIo.broadcast(m.body()));
 
         router.get("/openapi.json").handler(ctx -> ctx.response()
@@ -297,7 +297,34 @@ public class RestVerticle extends AbstractVerticle {
             return;
         }
         LOG.debug("{} with rune #{}: 201, {} bytes", method, runeId, body.length());
-        ctx.response().setStatusCode(201).putHeader("Content-Type", out.mediaType).end(body);
+        ctx.response().setStatusCode(201).putHeader("Content-Type", out.mediaType);
+        if (body.length() <= WRITE_SLICE) {
+            ctx.response().end(body);
+        } else {
+            ctx.response().putHeader("Content-Length", Integer.toString(body.length()));
+            writeSlices(ctx.response(), body, 0);
+        }
+    }
+
+    /** Large bodies go out a slice at a time, as the client reads: TLS then encrypts only what can be sent. */
+    static final int WRITE_SLICE = 256 * 1024;
+
+    private static void writeSlices(io.vertx.core.http.HttpServerResponse res, Buffer body, int from) {
+        int at = from;
+        while (at < body.length()) {
+            if (res.closed()) {
+                return; // the client went away: drop the rest
+            }
+            if (res.writeQueueFull()) {
+                int resume = at;
+                res.drainHandler(v -> writeSlices(res, body, resume));
+                return;
+            }
+            int to = Math.min(body.length(), at + WRITE_SLICE);
+            res.write(body.slice(at, to));
+            at = to;
+        }
+        res.end();
     }
 
     private void fail(RoutingContext ctx, String method, String runeId, Throwable e) {
@@ -341,10 +368,11 @@ public class RestVerticle extends AbstractVerticle {
     private static final Set<io.vertx.core.http.HttpMethod> FORM_METHODS = Set.of(io.vertx.core.http.HttpMethod.POST,
             io.vertx.core.http.HttpMethod.PUT, io.vertx.core.http.HttpMethod.PATCH, io.vertx.core.http.HttpMethod.DELETE);
 
-    private static void refuseMultipart(RoutingContext ctx) {
+    private void refuseMultipart(RoutingContext ctx) {
         String type = ctx.request().getHeader("Content-Type");
         String t = type == null ? "" : type.trim().toLowerCase(java.util.Locale.ROOT);
         if (t.startsWith("multipart/")) {
+            ctx.response().putHeader("Content-Security-Policy", config.csp());
             send(ctx, ApiError.unsupportedContentType(type));
             return;
         }

@@ -11,12 +11,15 @@ import io.vertx.core.internal.buffer.BufferInternal;
 /**
  * Splits lightningd's RPC stream into replies at each {@code \n\n}. Written for large replies: every byte is
  * looked at once, with netty's vectorised byte search; a reply that arrived in one read is handed on as a
- * slice of it, and one that spans many reads is copied once, into an array of exactly its size. (Vert.x's
+ * slice of it, one that spans many reads is copied once, into an array of exactly its size, and a large one
+ * (over {@link #COMPOSE_FROM}) is handed on as a composite of its pieces, never copied. (Vert.x's
  * RecordParser reads byte by byte through the Buffer interface and grows its buffer by doubling, which left
  * several copies of a large reply for the garbage collector.)
  */
 final class FrameSplitter implements Handler<Buffer> {
     private static final byte LF = '\n';
+    /** Replies larger than this are handed on as a composite of their pieces rather than copied into one array. */
+    static final int COMPOSE_FROM = 1 << 20;
     private final Handler<Buffer> onFrame;
     /** The start of an unfinished reply, as received. */
     private final List<Buffer> parts = new ArrayList<>();
@@ -74,6 +77,21 @@ final class FrameSplitter implements Handler<Buffer> {
         } else if (parts.size() == 1 && tail == 0) {
             Buffer only = parts.get(0);
             frame = only.slice(0, only.length() - trim);
+        } else if (partsLength - trim + tail > COMPOSE_FROM) {
+            // A large reply stays in the pieces it arrived in: no second copy of up to 100 MB.
+            io.netty.buffer.CompositeByteBuf whole = io.netty.buffer.Unpooled.compositeBuffer(parts.size() + 1);
+            int keep = partsLength - trim;
+            for (Buffer p : parts) {
+                int len = Math.min(p.length(), keep);
+                if (len > 0) {
+                    whole.addComponent(true, ((BufferInternal) p.slice(0, len)).getByteBuf());
+                }
+                keep -= len;
+            }
+            if (tail > 0) {
+                whole.addComponent(true, ((BufferInternal) chunk.slice(from, to)).getByteBuf());
+            }
+            frame = BufferInternal.buffer(whole);
         } else {
             byte[] bytes = new byte[partsLength - trim + tail];
             int at = 0;

@@ -17,19 +17,33 @@ import io.vertx.core.json.JsonObject;
 record ReplyFrame(String id, RpcReply reply) {
     private static final JsonFactory JSON = new JsonFactory();
 
+    /** How much of a reply without a backing array (a large one, kept as its received pieces) is copied to be parsed. */
+    static final int PREFIX = 64 * 1024;
+
     static ReplyFrame parse(Buffer frame) throws IOException {
-        // Read the frame's own bytes in place when it has a backing array (it does, from the record parser).
         io.netty.buffer.ByteBuf bb = ((io.vertx.core.internal.buffer.BufferInternal) frame).getByteBuf();
-        byte[] bytes;
-        int base;
         if (bb.hasArray()) {
-            bytes = bb.array();
-            base = bb.arrayOffset() + bb.readerIndex();
-        } else {
-            bytes = frame.getBytes();
-            base = 0;
+            // Read the frame's own bytes in place.
+            return parse(frame, bb.array(), bb.arrayOffset() + bb.readerIndex(), frame.length());
         }
+        // A large reply kept in pieces: the envelope's head is enough when lightningd's order holds (it does);
+        // otherwise parse it all.
         int length = frame.length();
+        if (length > PREFIX) {
+            try {
+                ReplyFrame head = parse(frame, frame.getBytes(0, PREFIX), 0, PREFIX);
+                if (head.reply().isError() || head.reply().resultBytes() != null) {
+                    return head;
+                }
+            } catch (IOException truncated) {
+                // the head alone did not settle it
+            }
+        }
+        return parse(frame, frame.getBytes(), 0, length);
+    }
+
+    /** {@code bytes[base, base + length)} holds the frame's first {@code length} bytes (maybe all of them). */
+    private static ReplyFrame parse(Buffer frame, byte[] bytes, int base, int length) throws IOException {
         String id = null;
         int resultStart = -1;
         int resultEnd = -1;
@@ -45,7 +59,7 @@ record ReplyFrame(String id, RpcReply reply) {
                     case "id" -> id = value == JsonToken.VALUE_NULL ? null : p.getText();
                     case "result" -> {
                         resultStart = (int) p.currentTokenLocation().getByteOffset();
-                        resultEnd = id != null ? lastMemberEnd(bytes, base, length, value) : -1;
+                        resultEnd = id != null ? lastMemberEnd(frame, value) : -1;
                         if (resultEnd > resultStart) {
                             // lightningd writes {"jsonrpc","id","result"} in that order: with the id read, the
                             // result runs to the envelope's closing brace, and a large one is not tokenised.
@@ -79,23 +93,23 @@ record ReplyFrame(String id, RpcReply reply) {
      * If the object's last member is an object or array ({@code value} says which), the offset just past it:
      * the last non-blank byte must close the envelope and the one before it must close that value. Else -1.
      */
-    static int lastMemberEnd(byte[] bytes, int base, int length, JsonToken value) {
+    static int lastMemberEnd(Buffer frame, JsonToken value) {
         if (value != JsonToken.START_OBJECT && value != JsonToken.START_ARRAY) {
             return -1;
         }
-        int i = base + length - 1;
-        while (i >= base && isBlank(bytes[i])) {
+        int i = frame.length() - 1;
+        while (i >= 0 && isBlank(frame.getByte(i))) {
             i--;
         }
-        if (i < base || bytes[i] != '}') {
+        if (i < 0 || frame.getByte(i) != '}') {
             return -1;
         }
         i--;
-        while (i >= base && isBlank(bytes[i])) {
+        while (i >= 0 && isBlank(frame.getByte(i))) {
             i--;
         }
         byte close = value == JsonToken.START_OBJECT ? (byte) '}' : (byte) ']';
-        return i >= base && bytes[i] == close ? i - base + 1 : -1;
+        return i >= 0 && frame.getByte(i) == close ? i + 1 : -1;
     }
 
     private static boolean isBlank(byte b) {

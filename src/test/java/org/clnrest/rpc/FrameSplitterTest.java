@@ -28,6 +28,18 @@ class FrameSplitterTest {
         assertEquals(List.of("{\"a\":\n1}"), split(List.of("{\"a\":\n", "1}\n\n")));
     }
 
+    @Test
+    void aLargeReplyIsHandedOnWholeFromItsPieces() {
+        String big = "{\"id\":1,\"result\":{\"s\":\"" + "y".repeat(3_000_000) + "\"}}";
+        String next = "{\"id\":2,\"result\":{}}";
+        String stream = big + "\n\n" + next + "\n\n";
+        List<String> chunks = new ArrayList<>();
+        for (int at = 0; at < stream.length(); at += 65_536) {
+            chunks.add(stream.substring(at, Math.min(stream.length(), at + 65_536)));
+        }
+        assertEquals(List.of(big, next), split(chunks));
+    }
+
     @RepeatedTest(50)
     void anyChunkingGivesTheSameReplies() {
         Random r = new Random();
