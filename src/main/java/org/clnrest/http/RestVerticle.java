@@ -57,6 +57,8 @@ public class RestVerticle extends AbstractVerticle {
     private Buffer contractYaml;
     private JsonObject contractJson;
     private ServedContract served;
+    /** Null when clnrest-validate-requests is false. */
+    private RequestValidation validation;
     /** Registered dynamic paths: a snapshot replaced on each {@link Bus#PATHS_CHANGED}. */
     private DynamicPaths paths = DynamicPaths.empty();
 
@@ -87,6 +89,7 @@ public class RestVerticle extends AbstractVerticle {
             Map<String, Object> doc = new YAMLMapper().readValue(yaml, Map.class);
             contractJson = new JsonObject(doc);
             served = new ServedContract(contractJson, contractYaml);
+            validation = config.validateRequests() ? new RequestValidation(contractJson) : null;
         } catch (IOException | NullPointerException e) {
             return Future.failedFuture(new IllegalStateException("openapi.yaml missing from the jar", e));
         }
@@ -205,6 +208,11 @@ public class RestVerticle extends AbstractVerticle {
             out = Formats.accept(ctx.request().getHeader("Accept"));
             Formats.Format in = Formats.contentType(ctx.request().getHeader("Content-Type"));
             params = Formats.params(in, ctx.body().buffer(), method);
+            if (validation != null && (in == Formats.Format.JSON || in == Formats.Format.YAML)) {
+                // XML and form values are all strings (as upstream): lightningd reads numbers from them, the
+                // contract's types would not.
+                validation.check(method, params);
+            }
         } catch (ApiError e) {
             send(ctx, e);
             return;

@@ -48,6 +48,8 @@ public final class Options {
                     "Bytes of notifications kept for a Socket.IO client that does not read (default 16777216); past it the client is disconnected"),
             new Spec("clnrest-idle-timeout", null, "int", false,
                     "Seconds before an idle HTTP or WebSocket connection is closed, and at most 10 s for a new one to send its first request head (default 300)"),
+            new Spec("clnrest-validate-requests", null, "bool", false,
+                    "Check JSON/YAML params of the methods the typed contract knows before calling lightningd (default true)"),
             new Spec("clnrest-cluster", null, "string", false,
                     "Join a clustered Vert.x event bus (Hazelcast) bound to this IP; off when unset"),
             new Spec("clnrest-cluster-port", null, "int", false,
@@ -167,6 +169,18 @@ public final class Options {
             idleTimeout = l;
         }
 
+        Object validateValue = pick(opts, "clnrest-validate-requests");
+        boolean validateRequests = true;
+        if (validateValue != null) {
+            if (validateValue instanceof Boolean b) {
+                validateRequests = b;
+            } else if ("true".equalsIgnoreCase(String.valueOf(validateValue)) || "false".equalsIgnoreCase(String.valueOf(validateValue))) {
+                validateRequests = Boolean.parseBoolean(String.valueOf(validateValue));
+            } else {
+                return Result.disable("`clnrest-validate-requests` should be true or false.");
+            }
+        }
+
         JsonObject conf = configuration == null ? new JsonObject() : configuration;
         String lightningDirForCluster = conf.getString("lightning-dir", ".");
         JsonObject cluster = null;
@@ -208,7 +222,7 @@ public final class Options {
         Path certsDir = certs != null ? Path.of(lightningDir).resolve(certs).toAbsolutePath().normalize() : rpcFile.getParent();
 
         return new Result(new RestConfig(port.intValue(), protocol, host, certsDir, string(opts, "clnrest-csp", DEFAULT_CSP),
-                List.copyOf(cors), swaggerRoot, bodyLimit, notificationBuffer, (int) idleTimeout, rpcFile, Path.of(lightningDir).toAbsolutePath().normalize(),
+                List.copyOf(cors), swaggerRoot, bodyLimit, notificationBuffer, (int) idleTimeout, validateRequests, rpcFile, Path.of(lightningDir).toAbsolutePath().normalize(),
                 true, cluster), null);
     }
 

@@ -22,6 +22,8 @@ public record RestConfig(
         long notificationBuffer,
         /** Seconds (clnrest-idle-timeout). */
         int idleTimeout,
+        /** clnrest-validate-requests. */
+        boolean validateRequests,
         Path rpcFile,
         Path lightningDir,
         boolean legacyWsNamespace,
@@ -43,7 +45,7 @@ public record RestConfig(
                 .put("port", port).put("protocol", protocol).put("host", host)
                 .put("certs", certsDir.toString()).put("csp", csp)
                 .put("corsOrigins", new JsonArray(List.copyOf(corsOrigins)))
-                .put("swaggerRoot", swaggerRoot).put("bodyLimit", bodyLimit).put("notificationBuffer", notificationBuffer).put("idleTimeout", idleTimeout)
+                .put("swaggerRoot", swaggerRoot).put("bodyLimit", bodyLimit).put("notificationBuffer", notificationBuffer).put("idleTimeout", idleTimeout).put("validateRequests", validateRequests)
                 .put("rpcFile", rpcFile.toString()).put("lightningDir", lightningDir.toString())
                 .put("legacyWsNamespace", legacyWsNamespace).put("cluster", cluster);
     }
@@ -53,7 +55,7 @@ public record RestConfig(
                 Path.of(j.getString("certs")), j.getString("csp"),
                 j.getJsonArray("corsOrigins").stream().map(String::valueOf).toList(),
                 j.getString("swaggerRoot"), j.getLong("bodyLimit"), j.getLong("notificationBuffer", Options.DEFAULT_NOTIFICATION_BUFFER),
-                j.getInteger("idleTimeout", (int) Options.DEFAULT_IDLE_TIMEOUT),
+                j.getInteger("idleTimeout", (int) Options.DEFAULT_IDLE_TIMEOUT), j.getBoolean("validateRequests", true),
                 Path.of(j.getString("rpcFile")), Path.of(j.getString("lightningDir")),
                 j.getBoolean("legacyWsNamespace", true), j.getJsonObject("cluster"));
     }

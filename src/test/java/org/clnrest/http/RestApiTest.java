@@ -118,7 +118,8 @@ class RestApiTest {
     @Test
     void unknownCommandIs404AndOtherRpcErrorsAre500() throws Exception {
         assertError(post("nosuchmethod", rune, null, null, null), 404, -32601, "Unknown command 'nosuchmethod'");
-        assertError(post("invoice", rune, null, null, "{\"amount_msat\":1000}"), 500, -32602, "missing required parameter: label");
+        // By position the contract does not check the params: lightningd's own refusal comes back as 500.
+        assertError(post("invoice", rune, null, null, "[1000]"), 500, -32602, "missing required parameter: label");
     }
 
     @Test
@@ -242,7 +243,7 @@ class RestApiTest {
         assertEquals(200, json.statusCode());
         assertNotNull(json.bodyAsJsonObject().getJsonObject("paths").getJsonObject("/v1/{rpc_method}").getJsonObject("post"));
         var yaml = send(HttpMethod.GET, "/openapi.yaml", MultiMap.caseInsensitiveMultiMap(), null);
-        assertTrue(yaml.bodyAsString().startsWith("openapi: 3.1.0"));
+        assertTrue(yaml.bodyAsString().lines().anyMatch(l -> l.equals("openapi: 3.1.0")));
         var root = send(HttpMethod.GET, "/", MultiMap.caseInsensitiveMultiMap(), null);
         // WebClient follows redirects: / -> /swagger-ui -> /swagger-ui/
         assertEquals(200, root.statusCode());

@@ -1,0 +1,86 @@
+package org.clnrest.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+
+import org.clnrest.Harness;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The typed contract: the committed openapi.yaml is what the generator makes of lightningd's schemas, and
+ * the plugin checks known methods' params against it before calling lightningd (unless told not to).
+ */
+class ContractTest {
+    static final Path SCHEMAS = Path.of("..", "shared", "cln-schemas");
+
+    @Test
+    void committedContractIsTheGeneratorsOutput() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(SCHEMAS), "../shared/cln-schemas is not beside the checkout");
+        String generated = ContractGenerator.generateYaml(SCHEMAS, Path.of("src/main/contract/base.yaml"));
+        String committed = Files.readString(Path.of("src/main/resources/openapi.yaml"));
+        assertTrue(generated.equals(committed), "src/main/resources/openapi.yaml is stale: regenerate it (README, Typed contract)");
+        long methods;
+        try (var s = Files.list(SCHEMAS)) {
+            methods = s.filter(p -> p.toString().endsWith(".json") && !p.getFileName().toString().equals("rpc-schema-draft.json")).count();
+        }
+        assertTrue(committed.contains("methods: " + methods), "one operation per method schema (" + methods + ")");
+    }
+
+    static HttpResponse<Buffer> post(WebClient c, String rune, String method, String body) throws Exception {
+        return c.post("/v1/" + method).putHeader("Rune", rune).putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer(body)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void knownMethodsAreCheckedBeforeLightningdIsCalled() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try (Harness h = Harness.start()) {
+            WebClient c = h.client(vertx);
+            String rune = h.node.createRune(null);
+            h.node.clearCalls();
+            for (String[] bad : List.of(
+                    new String[]{"{\"amount_msat\":1000,\"description\":\"d\"}", "label"},
+                    new String[]{"{\"amount_msat\":true,\"label\":\"a\",\"description\":\"d\"}", "amount_msat"},
+                    new String[]{"{\"amount_msat\":1000,\"label\":\"a\",\"description\":\"d\",\"expiry\":-5}", "expiry"},
+                    new String[]{"{\"amount_msat\":1000,\"label\":\"a\",\"description\":\"d\",\"colour\":\"red\"}", "colour"})) {
+                HttpResponse<Buffer> r = post(c, rune, "invoice", bad[0]);
+                assertEquals(400, r.statusCode(), r.bodyAsString());
+                String message = r.bodyAsJsonObject().getString("message");
+                assertTrue(message.startsWith("Invalid params for invoice: ") && message.contains(bad[1]), message);
+            }
+            assertTrue(h.node.calls().isEmpty(), "refused before lightningd (not even checkrune): " + h.node.calls());
+            assertEquals(201, post(c, rune, "invoice", "{\"amount_msat\":1000,\"label\":\"ok\",\"description\":\"d\"}").statusCode());
+            // lightningd's own spellings (an amount with a unit, a numeric label) pass the contract; what the
+            // simulated node makes of them is its own business (real lightningd takes them).
+            HttpResponse<Buffer> spelled = post(c, rune, "invoice", "{\"amount_msat\":\"10sat\",\"label\":7,\"description\":\"d\"}");
+            assertTrue(!spelled.bodyAsString().contains("Invalid params"), spelled.bodyAsString());
+            assertEquals(404, post(c, rune, "no-such-plugin-method", "{\"anything\":1}").statusCode(), "unknown methods pass through");
+        } finally {
+            vertx.close().await();
+        }
+    }
+
+    @Test
+    void validationCanBeTurnedOff() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try (Harness h = Harness.start(b -> b.option("clnrest-validate-requests", false))) {
+            HttpResponse<Buffer> r = post(h.client(vertx), h.node.createRune(null), "invoice", "{\"amount_msat\":1000,\"description\":\"d\"}");
+            assertEquals(500, r.statusCode(), r.bodyAsString());
+            assertEquals(new JsonObject().put("code", -32602).put("message", "missing required parameter: label"), r.bodyAsJsonObject());
+        } finally {
+            vertx.close().await();
+        }
+    }
+}
