@@ -31,6 +31,8 @@ class ContractTest {
         String generated = ContractGenerator.generateYaml(SCHEMAS, Path.of("src/main/contract/base.yaml"));
         String committed = Files.readString(Path.of("src/main/resources/openapi.yaml"));
         assertTrue(generated.equals(committed), "src/main/resources/openapi.yaml is stale: regenerate it (README, Typed contract)");
+        assertEquals(ContractGenerator.jsonOf(committed), Files.readString(Path.of("src/main/resources/openapi.json")),
+                "openapi.json is openapi.yaml as JSON");
         long methods;
         try (var s = Files.list(SCHEMAS)) {
             methods = s.filter(p -> p.toString().endsWith(".json") && !p.getFileName().toString().equals("rpc-schema-draft.json")).count();
