@@ -35,7 +35,7 @@ import io.vertx.core.json.JsonObject;
  * counted in the {@code x-clnrest-relaxed} extension of the document:
  * <ul>
  * <li>{@code if/then/else} (also inside {@code allOf}): the branches' properties join the object's as optional;</li>
- * <li>{@code oneOf} of plain types becomes a type list; of anything else, any value;</li>
+ * <li>{@code oneOf} of scalar types becomes a type list; of anything else (objects, arrays), any value;</li>
  * <li>responses allow properties a newer lightningd adds ({@code additionalProperties} is dropped).</li>
  * </ul>
  */
@@ -179,9 +179,24 @@ public final class ContractGenerator {
             }
             out.put("type", plain);
         }
-        for (String k : new String[]{"enum", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "default"}) {
+        for (String k : new String[]{"enum", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"}) {
             if (s.containsKey(k)) {
                 out.put(k, s.getValue(k));
+            }
+        }
+        if (s.containsKey("default")) {
+            // lightningd's schemas often give a default as prose ("`5`", "prior and during the period"):
+            // only a value of the property's own type is a default a client generator can use.
+            Object d = s.getValue("default");
+            Object t = out.getValue("type");
+            boolean typed = t instanceof String ts && (ts.equals("integer") && d instanceof Number && !(d instanceof Double)
+                    || ts.equals("number") && d instanceof Number || ts.equals("boolean") && d instanceof Boolean
+                    || ts.equals("string") && d instanceof String str && !str.contains("`")
+                            && (!out.containsKey("enum") || out.getJsonArray("enum").contains(str)));
+            if (typed) {
+                out.put("default", d);
+            } else {
+                count("default given as prose -> dropped");
             }
         }
         if (s.containsKey("added")) {
@@ -265,7 +280,8 @@ public final class ContractGenerator {
         boolean plain = true;
         for (Object o : alternatives) {
             JsonObject a = (JsonObject) o;
-            if (a.getValue("type") instanceof String t && a.fieldNames().stream().allMatch(k -> k.equals("type") || k.equals("description"))) {
+            if (a.getValue("type") instanceof String t && !t.equals("object") && !t.equals("array")
+                    && a.fieldNames().stream().allMatch(k -> k.equals("type") || k.equals("description"))) {
                 Object mapped = typeSchema(t, request).getValue("type");
                 if (mapped instanceof JsonArray ms) {
                     ms.forEach(x -> { if (!types.contains(x)) { types.add(x); } });
@@ -277,7 +293,7 @@ public final class ContractGenerator {
             }
         }
         if (plain) {
-            count("oneOf of plain types -> type list");
+            count("oneOf of scalar types -> type list");
             return new JsonObject().put("type", types);
         }
         count("oneOf of structures -> any value");
