@@ -44,6 +44,12 @@ public class RestVerticle extends AbstractVerticle {
     /** lightningd method names (and other plugins'): no slashes, dots only inside, no spaces or controls. */
     private static final Pattern METHOD_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_\\-]*(\\.[A-Za-z0-9_\\-]+)*");
     private static final int MAX_METHOD_NAME = 128;
+    /** Calls in flight on one connection, and its idle (or first-head) timer. */
+    private static final class ConnectionState {
+        int active;
+        long timer = -1;
+    }
+
     /** At most this long for a new connection's first request head, whatever the idle timeout. */
     static final int MAX_HEAD_SECONDS = 10;
 
@@ -152,7 +158,6 @@ public class RestVerticle extends AbstractVerticle {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host()).setPort(config.port())
                 .setMaxHeaderSize(16 * 1024)
-                .setIdleTimeout(config.idleTimeout()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
                 .setCompressionSupported(false);
         if (config.https()) {
             options.setSsl(true)
@@ -162,26 +167,39 @@ public class RestVerticle extends AbstractVerticle {
                     .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
         }
         HttpServer http = vertx.createHttpServer(options);
-        // Slowloris: a connection that has not sent a whole request head in time is closed; the idle
-        // timeout only sees silence, not a head trickled in a byte at a time.
+        // Idle connections are closed after clnrest-idle-timeout, but never while a call is in flight: a
+        // waitanyinvoice may rightly wait longer (Vert.x's own idle timeout sees only bytes, not calls). A new
+        // connection must send its first request head within min(idle timeout, 10 s): a slowloris head trickled
+        // a byte at a time is never idle, yet never done.
+        long idleMs = config.idleTimeout() * 1000L;
         long headDeadlineMs = Math.min(config.idleTimeout(), MAX_HEAD_SECONDS) * 1000L;
-        java.util.Set<io.vertx.core.http.HttpConnection> served = new java.util.HashSet<>();
+        java.util.Map<io.vertx.core.http.HttpConnection, ConnectionState> connections = new java.util.HashMap<>();
         http.connectionHandler(conn -> {
-            long timer = vertx.setTimer(headDeadlineMs, t -> {
-                if (!served.contains(conn)) {
-                    LOG.debug("Closed a connection that sent no request head within {} ms", headDeadlineMs);
-                    conn.close();
-                }
+            ConnectionState st = new ConnectionState();
+            connections.put(conn, st);
+            st.timer = vertx.setTimer(headDeadlineMs, t -> {
+                LOG.debug("Closed a connection that sent no request head within {} ms", headDeadlineMs);
+                conn.close();
             });
             conn.closeHandler(v -> {
-                served.remove(conn);
-                vertx.cancelTimer(timer);
+                connections.remove(conn);
+                vertx.cancelTimer(st.timer);
             });
         });
         // The server's invalid-request answers (431 and 400 from the HTTP decoder) in the JSON of every other error.
         http.invalidRequestHandler(this::invalidRequest);
         return http.requestHandler(req -> {
-                    served.add(req.connection());
+                    io.vertx.core.http.HttpConnection conn = req.connection();
+                    ConnectionState st = connections.get(conn);
+                    if (st != null) {
+                        vertx.cancelTimer(st.timer);
+                        st.active++;
+                        req.response().endHandler(v -> {
+                            if (--st.active == 0 && connections.containsKey(conn)) {
+                                st.timer = vertx.setTimer(idleMs, t -> conn.close());
+                            }
+                        });
+                    }
                     router.handle(req);
                 }).listen()
                 .recover(e -> Future.failedFuture(new IllegalStateException(

@@ -51,7 +51,11 @@ class HardeningTest {
     static void start() throws Exception {
         h = Harness.start(b -> b.option("clnrest-body-limit", BODY_LIMIT).option("clnrest-idle-timeout", 2));
         vertx = Vertx.vertx();
-        client = h.client(vertx);
+        // One connection per request: with an idle timeout of 2 s, a pooled connection could be closed by the
+        // server just as the client reuses it.
+        client = io.vertx.ext.web.client.WebClient.wrap(vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                .setDefaultHost("127.0.0.1").setDefaultPort(h.port).setSsl(true).setKeepAlive(false)
+                .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(h.node.networkDir().resolve("ca.pem").toString()))));
         rune = h.node.createRune(null);
         for (String http : new String[]{"GET", "POST", "DELETE"}) {
             register(new JsonObject().put("path", "/v1/dyn/{x}").put("rpc_method", "getinfo").put("http_method", http));
@@ -285,17 +289,37 @@ class HardeningTest {
     // ---- faults of lightningd's side ------------------------------------------------------------------
 
     @Test
+    void aCallWaitingOnLightningdOutlivesTheIdleTimeout() throws Exception {
+        h.node.silent(true);
+        var waiting = client.post("/v1/getinfo").putHeader("Rune", rune).send().toCompletionStage().toCompletableFuture();
+        try {
+            // Three idle timeouts pass with the call in flight: the connection must stay (a waitanyinvoice may
+            // rightly wait that long); the rune check's own 30 s timeout then answers 503.
+            HttpResponse<Buffer> r = waiting.get(45, TimeUnit.SECONDS);
+            assertEquals(503, r.statusCode(), r.bodyAsString());
+            assertTrue(assertCleanError(r, "slow").getString("message").contains("did not answer checkrune within 30000 ms"), r.bodyAsString());
+        } finally {
+            h.node.silent(false);
+        }
+    }
+
+    @Test
     void aLostRpcSocketGives503AndTheClientReconnects() throws Exception {
         MultiMap auth = headers("Rune", rune);
+        h.node.clearCalls();
         h.node.silent(true);
-        var waiting = client.post("/v1/getinfo").putHeaders(auth).send().toCompletionStage().toCompletableFuture();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (h.node.calls().stream().noneMatch(c -> "checkrune".equals(c.getString("method"))) && System.nanoTime() < deadline) {
-            Thread.onSpinWait(); // until the call waits on the silent node
+        HttpResponse<Buffer> lost;
+        try {
+            var waiting = client.post("/v1/getinfo").putHeaders(auth).send().toCompletionStage().toCompletableFuture();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (h.node.calls().stream().noneMatch(c -> "checkrune".equals(c.getString("method"))) && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // until the call waits on the silent node
+            }
+            h.node.dropConnections();
+            lost = waiting.get(10, TimeUnit.SECONDS);
+        } finally {
+            h.node.silent(false);
         }
-        h.node.dropConnections();
-        HttpResponse<Buffer> lost = waiting.get(10, TimeUnit.SECONDS);
-        h.node.silent(false);
         assertEquals(503, lost.statusCode(), lost.bodyAsString());
         assertEquals("lightningd is unavailable: lost connection to lightningd's RPC socket", assertCleanError(lost, "lost").getString("message"));
 
