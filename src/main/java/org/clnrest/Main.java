@@ -21,6 +21,7 @@ import org.clnrest.plugin.StdioChannel;
 import org.clnrest.rpc.Rpc;
 import org.clnrest.rpc.RpcClientVerticle;
 import org.clnrest.tls.CertificateStore;
+import org.clnrest.util.Uptime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ public final class Main {
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4)
                 .setEventLoopPoolSize(eventLoops()));
         Main main = new Main(vertx);
-        main.LOG.debug("Vert.x up at {} ms since the JVM started", uptimeMs());
+        Uptime.log(main.LOG, "Vert.x up");
         vertx.eventBus().<JsonObject>consumer(Bus.PLUGIN_INIT, main::onInit);
         vertx.deployVerticle(new PathRegistryVerticle())
                 .compose(id -> vertx.deployVerticle(new PluginVerticle(System.in, out, main::exit)))
@@ -67,10 +68,15 @@ public final class Main {
      * one core from the node's machine. {@code CLNREST_EVENT_LOOPS} raises it.
      */
     static int eventLoops() {
+        return (int) Math.max(1, envLong("CLNREST_EVENT_LOOPS", 1));
+    }
+
+    /** A whole number from the environment, {@code dflt} when unset or not a number. */
+    private static long envLong(String name, long dflt) {
         try {
-            return Math.max(1, Integer.parseInt(System.getenv().getOrDefault("CLNREST_EVENT_LOOPS", "1")));
+            return Long.parseLong(System.getenv().getOrDefault(name, Long.toString(dflt)));
         } catch (NumberFormatException e) {
-            return 1;
+            return dflt;
         }
     }
 
@@ -82,18 +88,18 @@ public final class Main {
             return;
         }
         RestConfig config = result.config();
-        LOG.debug("init at {} ms since the JVM started", uptimeMs());
+        Uptime.log(LOG, "init");
         JsonObject rpcConf = new JsonObject().put("rpcFile", config.rpcFile().toString());
         vertx.deployVerticle(new RpcClientVerticle(), new DeploymentOptions().setConfig(rpcConf))
                 .compose(id -> config.https() ? tlsIdentity(config) : Future.succeededFuture())
-                .onSuccess(v -> LOG.debug("TLS identity ready at {} ms", uptimeMs()))
+                .onSuccess(v -> Uptime.log(LOG, "TLS identity ready"))
                 .compose(v -> vertx.deployVerticle(new NotificationBroadcaster()))
                 .compose(v -> vertx.deployVerticle(RestVerticle.class.getName(), new DeploymentOptions().setConfig(config.toJson())))
                 // By name: the cluster classes (Hazelcast) are loaded only when clustering is on.
                 .compose(id -> config.cluster() == null ? Future.succeededFuture(id)
                         : vertx.deployVerticle("org.clnrest.cluster.ClusterVerticle", new DeploymentOptions().setConfig(config.cluster())))
                 .onSuccess(id -> {
-                    LOG.debug("REST server up at {} ms since the JVM started", uptimeMs());
+                    Uptime.log(LOG, "REST server up");
                     msg.reply(new JsonObject());
                 })
                 .onFailure(e -> {
@@ -104,16 +110,7 @@ public final class Main {
 
     /** 3 s; the class-data-sharing training run gives the JVM longer, to write its archive at exit. */
     static long exitDeadlineMs() {
-        try {
-            return Long.parseLong(System.getenv().getOrDefault("CLNREST_EXIT_DEADLINE_MS", "3000"));
-        } catch (NumberFormatException e) {
-            return 3000;
-        }
-    }
-
-    public static long uptimeMs() {
-        return ProcessHandle.current().info().startInstant()
-                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
+        return envLong("CLNREST_EXIT_DEADLINE_MS", 3000);
     }
 
     private static JsonObject disable(String reason) {

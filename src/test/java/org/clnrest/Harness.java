@@ -62,7 +62,12 @@ public final class Harness implements AutoCloseable {
     }
 
     public WebClient client(Vertx vertx) {
-        WebClientOptions o = new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port);
+        return client(vertx, true);
+    }
+
+    /** {@code keepAlive=false}: a connection per request (for servers with a short idle timeout). */
+    public WebClient client(Vertx vertx, boolean keepAlive) {
+        WebClientOptions o = new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(keepAlive);
         if (protocol.equals("https")) {
             o.setSsl(true).setTrustOptions(new PemTrustOptions().addCertPath(node.networkDir().resolve("ca.pem").toString()))
                     .setVerifyHost(true);

@@ -88,22 +88,22 @@ public final class ContractGenerator {
         JsonObject paths = doc.getJsonObject("paths");
         JsonObject components = doc.getJsonObject("components");
         JsonObject componentSchemas = components.getJsonObject("schemas");
-        List<Path> files;
+        // Every method's schema, read once, in file order.
+        List<JsonObject> methodSchemas = new ArrayList<>();
         try (Stream<Path> s = Files.list(schemas)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".json"))
-                    .filter(p -> !p.getFileName().toString().equals("rpc-schema-draft.json")).sorted().toList();
-        }
-        Map<String, String> groups = groups(files);
-        JsonArray tags = doc.getJsonArray("tags");
-        new TreeMap<>(invert(groups)).keySet().forEach(g -> tags.add(new JsonObject().put("name", g)));
-        int methods = 0;
-        for (Path f : files) {
-            JsonObject schema = new JsonObject(Files.readString(f));
-            String method = schema.getString("rpc");
-            if (method == null || !schema.containsKey("request")) {
-                continue;
+            for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .filter(p -> !p.getFileName().toString().equals("rpc-schema-draft.json")).sorted().toList()) {
+                JsonObject schema = new JsonObject(Files.readString(f));
+                if (schema.getString("rpc") != null && schema.containsKey("request")) {
+                    methodSchemas.add(schema);
+                }
             }
-            methods++;
+        }
+        Map<String, String> groups = groups(methodSchemas.stream().map(m -> m.getString("rpc")).toList());
+        JsonArray tags = doc.getJsonArray("tags");
+        new java.util.TreeSet<>(groups.values()).forEach(g -> tags.add(new JsonObject().put("name", g)));
+        for (JsonObject schema : methodSchemas) {
+            String method = schema.getString("rpc");
             String type = pascal(method);
             componentSchemas.put(type + "Request", objectSchema(schema.getJsonObject("request"), true));
             componentSchemas.put(type + "Response", objectSchema(schema.getJsonObject("response", new JsonObject()), false));
@@ -150,7 +150,7 @@ public final class ContractGenerator {
                 notifications++;
             }
         }
-        doc.put("x-clnrest-generated", new JsonObject().put("methods", methods).put("notifications", notifications)
+        doc.put("x-clnrest-generated", new JsonObject().put("methods", methodSchemas.size()).put("notifications", notifications)
                 .put("relaxed", new JsonObject(new TreeMap<String, Object>(relaxed))));
         return doc;
     }
@@ -341,16 +341,11 @@ public final class ContractGenerator {
     // ---- naming -----------------------------------------------------------------------------------------
 
     /** Tag per method: the prefix before '-' when several methods share it (askrene, bkpr, ...), else "node". */
-    static Map<String, String> groups(List<Path> files) throws IOException {
+    static Map<String, String> groups(List<String> methods) {
         Map<String, Integer> prefixes = new TreeMap<>();
-        List<String> methods = new ArrayList<>();
-        for (Path f : files) {
-            String m = new JsonObject(Files.readString(f)).getString("rpc");
-            if (m != null) {
-                methods.add(m);
-                if (m.contains("-")) {
-                    prefixes.merge(m.substring(0, m.indexOf('-')), 1, Integer::sum);
-                }
+        for (String m : methods) {
+            if (m.contains("-")) {
+                prefixes.merge(m.substring(0, m.indexOf('-')), 1, Integer::sum);
             }
         }
         Map<String, String> out = new TreeMap<>();
@@ -358,12 +353,6 @@ public final class ContractGenerator {
             String p = m.contains("-") ? m.substring(0, m.indexOf('-')) : null;
             out.put(m, p != null && prefixes.get(p) > 1 ? p : "node");
         }
-        return out;
-    }
-
-    private static Map<String, List<String>> invert(Map<String, String> groups) {
-        Map<String, List<String>> out = new TreeMap<>();
-        groups.forEach((m, g) -> out.computeIfAbsent(g, k -> new ArrayList<>()).add(m));
         return out;
     }
 

@@ -119,7 +119,6 @@ public class RestVerticle extends AbstractVerticle {
         Cors cors = new Cors(config.csp(), config.corsOrigins());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimit()).setMergeFormAttributes(false);
         rb.rootHandler(body); // Vert.x wants BODY handlers before USER ones
-        rb.rootHandler(cors);
         // Plugins' paths are matched before every route of the contract, as upstream does.
         rb.rootHandler(this::dynamicPath);
         // Bodies come in four formats the contract loader cannot validate, and the rune check needs the
@@ -131,8 +130,9 @@ public class RestVerticle extends AbstractVerticle {
         // Notifications: Socket.IO on this same port and TLS; fed by the broadcaster's once-a-second batches.
         socketIo = new SocketIo(vertx, runes, config.notificationBuffer());
         socketIo.mount(router, cors);
-        // Multipart bodies are no format of ours: refuse them before the body handler tries to decode them.
-        router.route().order(-9).handler(this::refuseMultipart);
+        // Ahead of the body handler, for every request: security and CORS headers (and preflights), then
+        // multipart bodies, no format of ours, refused before the body handler tries to decode them.
+        router.route().order(-9).handler(cors).handler(this::refuseMultipart);
         vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> socketIo.broadcast(m.body()));
 
         router.get("/openapi.json").handler(ctx -> ctx.response()
@@ -233,9 +233,13 @@ public class RestVerticle extends AbstractVerticle {
             send(ctx, e);
             return;
         }
-        String runeId = RuneId.of(rune);
-        runes.check(rune, null, method, params)
-                .compose(ok -> rpc.call(method, params))
+        callAndAnswer(ctx, runes.check(rune, null, method, params), method, params, RuneId.of(rune), out);
+    }
+
+    /** The one tail of every REST call: once the rune check allows it, call the method and answer. */
+    private void callAndAnswer(RoutingContext ctx, Future<Void> allowed, String method, Object params, String runeId,
+                               Formats.Format out) {
+        allowed.compose(ok -> rpc.call(method, params))
                 .onSuccess(reply -> answer(ctx, method, runeId, out, reply))
                 .onFailure(e -> fail(ctx, method, runeId, e));
     }
@@ -279,9 +283,7 @@ public class RestVerticle extends AbstractVerticle {
             allowed = runes.check(rune, r.getString("nodeid"), r.getString("method", method),
                     r.containsKey("params") ? r.getJsonObject("params") : params);
         }
-        allowed.compose(ok -> rpc.call(method, params))
-                .onSuccess(reply -> answer(ctx, method, runeId, out, reply))
-                .onFailure(e -> fail(ctx, method, runeId, e));
+        callAndAnswer(ctx, allowed, method, params, runeId, out);
     }
 
     /** Path captures plus body params; a key in both is refused, as upstream does. */
@@ -396,7 +398,6 @@ public class RestVerticle extends AbstractVerticle {
         String type = ctx.request().getHeader("Content-Type");
         String t = type == null ? "" : type.trim().toLowerCase(java.util.Locale.ROOT);
         if (t.startsWith("multipart/")) {
-            ctx.response().putHeader("Content-Security-Policy", config.csp());
             send(ctx, ApiError.unsupportedContentType(type));
             return;
         }

@@ -272,7 +272,11 @@ public final class SocketIo {
                 ServerWebSocket socket = ws;
                 while (!outbox.isEmpty() && !socket.writeQueueFull()) {
                     String p = outbox.poll();
-                    socket.writeTextMessage(p).onComplete(ar -> queued -= p.length());
+                    socket.writeTextMessage(p).onComplete(ar -> {
+                        if (!closed) {
+                            queued -= p.length();
+                        }
+                    });
                 }
                 if (!outbox.isEmpty()) {
                     socket.drainHandler(v -> flush());

@@ -139,34 +139,19 @@ public final class Options {
             return Result.disable("`clnrest-swagger-root` must start with `/`");
         }
 
-        Object limitValue = pick(opts, "clnrest-body-limit");
-        long bodyLimit = DEFAULT_BODY_LIMIT;
-        if (limitValue != null) {
-            Long l = asLong(limitValue);
-            if (l == null || l < 1024) {
-                return Result.disable("`clnrest-body-limit` " + limitValue + ", should be a number of bytes, at least 1024.");
-            }
-            bodyLimit = l;
+        Long bodyLimit = whole(opts, "clnrest-body-limit", DEFAULT_BODY_LIMIT, 1024, Long.MAX_VALUE);
+        if (bodyLimit == null) {
+            return Result.disable("`clnrest-body-limit` " + pick(opts, "clnrest-body-limit") + ", should be a number of bytes, at least 1024.");
         }
-
-        Object bufferValue = pick(opts, "clnrest-notification-buffer");
-        long notificationBuffer = DEFAULT_NOTIFICATION_BUFFER;
-        if (bufferValue != null) {
-            Long l = asLong(bufferValue);
-            if (l == null || l < 65536 || l > Integer.MAX_VALUE) {
-                return Result.disable("`clnrest-notification-buffer` " + bufferValue + ", should be a number of bytes, at least 65536.");
-            }
-            notificationBuffer = l;
+        Long notificationBuffer = whole(opts, "clnrest-notification-buffer", DEFAULT_NOTIFICATION_BUFFER, 65536, Integer.MAX_VALUE);
+        if (notificationBuffer == null) {
+            return Result.disable("`clnrest-notification-buffer` " + pick(opts, "clnrest-notification-buffer")
+                    + ", should be a number of bytes, at least 65536.");
         }
-
-        Object idleValue = pick(opts, "clnrest-idle-timeout");
-        long idleTimeout = DEFAULT_IDLE_TIMEOUT;
-        if (idleValue != null) {
-            Long l = asLong(idleValue);
-            if (l == null || l < 1 || l > 86_400) {
-                return Result.disable("`clnrest-idle-timeout` " + idleValue + ", should be a number of seconds between 1 and 86400.");
-            }
-            idleTimeout = l;
+        Long idleTimeout = whole(opts, "clnrest-idle-timeout", DEFAULT_IDLE_TIMEOUT, 1, 86_400);
+        if (idleTimeout == null) {
+            return Result.disable("`clnrest-idle-timeout` " + pick(opts, "clnrest-idle-timeout")
+                    + ", should be a number of seconds between 1 and 86400.");
         }
 
         Object validateValue = pick(opts, "clnrest-validate-requests");
@@ -182,17 +167,16 @@ public final class Options {
         }
 
         JsonObject conf = configuration == null ? new JsonObject() : configuration;
-        String lightningDirForCluster = conf.getString("lightning-dir", ".");
+        String lightningDir = conf.getString("lightning-dir", ".");
         JsonObject cluster = null;
         String clusterHost = string(opts, "clnrest-cluster", null);
         if (clusterHost != null) {
             if (!validHost(clusterHost)) {
                 return Result.disable("`clnrest-cluster` should be a valid IP to bind the cluster to.");
             }
-            Object clusterPortValue = pick(opts, "clnrest-cluster-port");
-            Long clusterPort = clusterPortValue == null ? Long.valueOf(5701) : asLong(clusterPortValue);
-            if (clusterPort == null || clusterPort < 1024 || clusterPort > 65535) {
-                return Result.disable("`clnrest-cluster-port` " + clusterPortValue + ", should be a port between 1024 and 65535.");
+            Long clusterPort = whole(opts, "clnrest-cluster-port", 5701, 1024, 65535);
+            if (clusterPort == null) {
+                return Result.disable("`clnrest-cluster-port` " + pick(opts, "clnrest-cluster-port") + ", should be a port between 1024 and 65535.");
             }
             List<String> members = strings(opts, "clnrest-cluster-members");
             members = members == null ? List.of() : members;
@@ -203,7 +187,7 @@ public final class Options {
             }
             String clusterConfig = string(opts, "clnrest-cluster-config", null);
             if (clusterConfig != null) {
-                Path file = Path.of(lightningDirForCluster).resolve(clusterConfig).toAbsolutePath().normalize();
+                Path file = Path.of(lightningDir).resolve(clusterConfig).toAbsolutePath().normalize();
                 if (!java.nio.file.Files.isReadable(file) || java.nio.file.Files.isDirectory(file)) {
                     return Result.disable("`clnrest-cluster-config` " + clusterConfig + " is not a readable file.");
                 }
@@ -216,13 +200,12 @@ public final class Options {
             return Result.disable("`clnrest-cluster` must be set (the IP to bind the cluster to) for the other clnrest-cluster-* options.");
         }
         String rpcFileName = conf.getString("rpc-file", "lightning-rpc");
-        String lightningDir = conf.getString("lightning-dir", ".");
         Path rpcFile = Path.of(lightningDir).resolve(rpcFileName).toAbsolutePath().normalize();
         String certs = string(opts, "clnrest-certs", null);
         Path certsDir = certs != null ? Path.of(lightningDir).resolve(certs).toAbsolutePath().normalize() : rpcFile.getParent();
 
         return new Result(new RestConfig(port.intValue(), protocol, host, certsDir, string(opts, "clnrest-csp", DEFAULT_CSP),
-                List.copyOf(cors), swaggerRoot, bodyLimit, notificationBuffer, (int) idleTimeout, validateRequests, rpcFile, Path.of(lightningDir).toAbsolutePath().normalize(),
+                List.copyOf(cors), swaggerRoot, bodyLimit, notificationBuffer, idleTimeout.intValue(), validateRequests, rpcFile, Path.of(lightningDir).toAbsolutePath().normalize(),
                 true, cluster), null);
     }
 
@@ -262,6 +245,16 @@ public final class Options {
             out.add(String.valueOf(v).trim());
         }
         return out;
+    }
+
+    /** The option's whole-number value ({@code dflt} when unset), or null when it is not one within [min, max]. */
+    private static Long whole(Map<String, Object> opts, String name, long dflt, long min, long max) {
+        Object v = pick(opts, name);
+        if (v == null) {
+            return dflt;
+        }
+        Long l = asLong(v);
+        return l == null || l < min || l > max ? null : l;
     }
 
     private static Long asLong(Object v) {

@@ -85,7 +85,7 @@ public class PluginVerticle extends AbstractVerticle {
         }
         switch (method) {
             case "getmanifest" -> {
-                LOG.debug("getmanifest at {} ms since the JVM started", org.clnrest.Main.uptimeMs());
+                org.clnrest.util.Uptime.log(LOG, "getmanifest");
                 respond(id, manifest());
             }
             case "init" -> onInit(id, msg.getJsonObject("params", new JsonObject()));

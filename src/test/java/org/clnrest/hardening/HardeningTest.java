@@ -53,9 +53,7 @@ class HardeningTest {
         vertx = Vertx.vertx();
         // One connection per request: with an idle timeout of 2 s, a pooled connection could be closed by the
         // server just as the client reuses it.
-        client = io.vertx.ext.web.client.WebClient.wrap(vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-                .setDefaultHost("127.0.0.1").setDefaultPort(h.port).setSsl(true).setKeepAlive(false)
-                .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(h.node.networkDir().resolve("ca.pem").toString()))));
+        client = h.client(vertx, false);
         rune = h.node.createRune(null);
         for (String http : new String[]{"GET", "POST", "DELETE"}) {
             register(new JsonObject().put("path", "/v1/dyn/{x}").put("rpc_method", "getinfo").put("http_method", http));
