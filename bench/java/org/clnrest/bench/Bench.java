@@ -31,7 +31,7 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.parsetools.RecordParser;
 
-import org.clnrest.sim.SimulatedLightningd;
+import org.clnrest.demo.SimulatedLightningd;
 
 /**
  * The benchmark: the packaged plugin (bin/clnrest-vertx, default launcher settings) under the simulated

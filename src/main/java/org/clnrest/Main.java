@@ -45,7 +45,7 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--demo")) {
-            org.clnrest.sim.DemoNode.main(Arrays.copyOfRange(args, 1, args.length));
+            demo(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         StdioChannel out = StdioChannel.capture(); // before anything can print
@@ -60,6 +60,14 @@ public final class Main {
                     main.LOG.error("Cannot start the plugin bridge", e);
                     System.exit(1);
                 });
+    }
+
+    /**
+     * The embedded demo ({@code --demo}): the simulated lightningd of {@code org.clnrest.demo}, which ships in
+     * the jar for this alone and which no plugin package imports; loaded by name so the plugin never links it.
+     */
+    private static void demo(String[] args) throws Exception {
+        Class.forName("org.clnrest.demo.DemoNode").getMethod("main", String[].class).invoke(null, (Object) args);
     }
 
     /**

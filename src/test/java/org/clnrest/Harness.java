@@ -13,7 +13,7 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
-import org.clnrest.sim.SimulatedLightningd;
+import org.clnrest.demo.SimulatedLightningd;
 
 /** The packaged plugin under the simulated lightningd, and an HTTPS client that trusts its CA. */
 public final class Harness implements AutoCloseable {

@@ -18,7 +18,7 @@ final class ContractCopies {
         // The typed operations (one per lightningd method) are served and validated against, but routed by
         // the generic /v1/{rpc_method}: 160 more routes and schemas would only slow the contract's loading.
         paths.fieldNames().removeIf(p -> paths.getJsonObject(p).getJsonObject("post") != null
-                && paths.getJsonObject(p).getJsonObject("post").containsKey(org.clnrest.contract.ContractGenerator.TYPED));
+                && paths.getJsonObject(p).getJsonObject("post").containsKey(Contract.TYPED));
         JsonObject schemas = copy.getJsonObject("components", new JsonObject()).getJsonObject("schemas");
         if (schemas != null) {
             schemas.fieldNames().retainAll(java.util.Set.of("Params", "Error"));

@@ -30,7 +30,7 @@ final class RequestValidation {
         JsonObject paths = contract.getJsonObject("paths", new JsonObject());
         for (String path : paths.fieldNames()) {
             JsonObject post = paths.getJsonObject(path).getJsonObject("post");
-            String method = post == null ? null : post.getString(org.clnrest.contract.ContractGenerator.TYPED);
+            String method = post == null ? null : post.getString(Contract.TYPED);
             if (method != null) {
                 String ref = post.getJsonObject("requestBody").getJsonObject("content").getJsonObject("application/json")
                         .getJsonObject("schema").getString("$ref");

@@ -33,7 +33,7 @@ class FormatsFuzzTest {
         Random random = new Random(format.ordinal() * 7919L + 1);
         int refused = 0;
         for (int i = 0; i < 5_000; i++) {
-            byte[] body = HardeningTest.mutate(SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8), random);
+            byte[] body = HardeningIT.mutate(SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8), random);
             try {
                 Formats.params(format, Buffer.buffer(body), "invoice");
             } catch (ApiError e) {

@@ -19,7 +19,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.sim.SimulatedLightningd;
+import org.clnrest.demo.SimulatedLightningd;
 
 /** Debian's headless Chromium driven over the DevTools protocol (a WebSocket): load pages, run JS, await conditions. */
 final class Chromium implements AutoCloseable {

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * lightningd after clnrest, registers paths through lightningd's RPC socket at its init and serves their
  * methods; requests go over HTTPS to the packaged plugin.
  */
-class DynamicPathsTest {
+class DynamicPathsIT {
     static final String OTHER_NODE = "03" + "bb".repeat(32);
     static final JsonArray REGISTRATIONS = new JsonArray()
             .add(new JsonObject().put("path", "/v1/echo/{user}").put("rpc_method", "dyn-echo").put("http_method", "GET").put("rune_required", false))

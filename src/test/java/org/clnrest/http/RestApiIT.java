@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every row of the reference's HTTP section, over real HTTPS, against the packaged plugin. */
-class RestApiTest {
+class RestApiIT {
     static Harness h;
     static Vertx vertx;
     static WebClient client;

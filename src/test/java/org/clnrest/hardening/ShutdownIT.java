@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * lightningd's shutdown while calls are in flight (lightningd has stopped answering): every waiting client
  * gets a clean 503 saying so, not a reset connection, and the plugin exits 0 promptly.
  */
-class ShutdownTest {
+class ShutdownIT {
 
     @Test
     void inFlightCallsAreAnsweredThenThePluginExits() throws Exception {

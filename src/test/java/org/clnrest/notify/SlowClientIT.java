@@ -16,7 +16,7 @@ import javax.net.ssl.SSLSocket;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.Harness;
-import org.clnrest.tls.TlsIdentityTest;
+import org.clnrest.tls.TlsIdentityIT;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * buffer without bound: past clnrest-notification-buffer it is disconnected, with a log line, while a real
  * client on the same server receives every notification, in order.
  */
-class SlowClientTest {
+class SlowClientIT {
     static final int BATCHES = 12;
     static final int PER_BATCH = 30;
     static final int PAD = 64 * 1024;
@@ -34,7 +34,7 @@ class SlowClientTest {
     void aClientThatStopsReadingIsDroppedAndOthersGetEverything() throws Exception {
         try (Harness h = Harness.start(b -> b.option("clnrest-notification-buffer", BUFFER))) {
             String rune = h.node.createRune(null);
-            try (ClientProcess healthy = NotificationsTest.clientFor(h, "node", "websocket", "/", rune);
+            try (ClientProcess healthy = NotificationsIT.clientFor(h, "node", "websocket", "/", rune);
                  SSLSocket stuck = connectAndStopReading(h, rune)) {
                 healthy.await("connect", Duration.ofSeconds(30));
                 String pad = "x".repeat(PAD);
@@ -67,7 +67,7 @@ class SlowClientTest {
      * the rune, read until the server confirms the connection, then never read again.
      */
     static SSLSocket connectAndStopReading(Harness h, String rune) throws Exception {
-        SSLSocket s = (SSLSocket) TlsIdentityTest.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
+        SSLSocket s = (SSLSocket) TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
         s.setReceiveBufferSize(4096);
         s.connect(new java.net.InetSocketAddress("127.0.0.1", h.port), 10_000);
         s.setSoTimeout(30_000);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Swagger UI in a real headless Chromium: it renders the contract and "Try it out" executes a call with a Rune. */
-class SwaggerUiTest {
+class SwaggerUiIT {
 
     @Test
     void swaggerUiRendersAndExecutesACallWithARune() throws Exception {

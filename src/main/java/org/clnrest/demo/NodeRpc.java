@@ -1,4 +1,4 @@
-package org.clnrest.sim;
+package org.clnrest.demo;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

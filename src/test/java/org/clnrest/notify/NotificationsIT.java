@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Notifications to real Socket.IO clients, the npm socket.io-client (run by node) and Debian's
  * python3-socketio, over https with the generated CA, on both transports.
  */
-class NotificationsTest {
+class NotificationsIT {
     static final Path NODE_CLIENT = Path.of("src/test/js/client.js").toAbsolutePath();
     static final Path PY_CLIENT = Path.of("src/test/python/client.py").toAbsolutePath();
     static Harness h;

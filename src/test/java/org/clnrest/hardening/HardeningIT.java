@@ -29,8 +29,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
 import org.clnrest.Harness;
-import org.clnrest.sim.SimulatedLightningd;
-import org.clnrest.tls.TlsIdentityTest;
+import org.clnrest.demo.SimulatedLightningd;
+import org.clnrest.tls.TlsIdentityIT;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * log), a corpus of bad inputs and a seeded random walk over the router never get more than a clean 4xx (or
  * lightningd's own error), and slow or dead connections are dropped without holding anyone else up.
  */
-class HardeningTest {
+class HardeningIT {
     static final int BODY_LIMIT = 65536;
     static Harness h;
     static Vertx vertx;
@@ -337,7 +337,7 @@ class HardeningTest {
     // ---- slow and dead clients ------------------------------------------------------------------------
 
     static SSLSocket open() throws Exception {
-        SSLSocket s = (SSLSocket) TlsIdentityTest.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
+        SSLSocket s = (SSLSocket) TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
         s.connect(new InetSocketAddress("127.0.0.1", h.port), 10_000);
         s.startHandshake();
         s.setSoTimeout(15_000);

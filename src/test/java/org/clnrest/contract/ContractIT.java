@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * The typed contract: the committed openapi.yaml is what the generator makes of lightningd's schemas, and
  * the plugin checks known methods' params against it before calling lightningd (unless told not to).
  */
-class ContractTest {
+class ContractIT {
     static final Path SCHEMAS = Path.of("..", "shared", "cln-schemas");
 
     @Test

@@ -17,12 +17,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.Harness;
-import org.clnrest.sim.SimulatedLightningd;
+import org.clnrest.demo.SimulatedLightningd;
 import org.clnrest.tls.CertificateStore;
 import org.junit.jupiter.api.Test;
 
 /** The packaged plugin under the simulated lightningd: manifest, init, disable reasons, exit paths, TLS files. */
-class PluginCoreTest {
+class PluginCoreIT {
 
     private static SimulatedLightningd startNode(Path dir, Object... options) throws Exception {
         SimulatedLightningd.Builder b = SimulatedLightningd.builder(dir).plugin(Harness.pluginCommand());

@@ -41,7 +41,7 @@ import io.vertx.core.json.JsonObject;
  */
 public final class ContractGenerator {
     /** Marks a typed operation (its value: the lightningd method). */
-    public static final String TYPED = "x-clnrest-method";
+    public static final String TYPED = org.clnrest.http.Contract.TYPED;
     private final Map<String, Integer> relaxed = new TreeMap<>();
 
     public static void main(String[] args) throws IOException {

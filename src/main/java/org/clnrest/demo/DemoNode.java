@@ -1,4 +1,4 @@
-package org.clnrest.sim;
+package org.clnrest.demo;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.Harness;
-import org.clnrest.sim.SimulatedLightningd;
+import org.clnrest.demo.SimulatedLightningd;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * getinfo, invoice and listinvoices against the packaged plugin under the simulated lightningd and prints
  * typed fields it read.
  */
-class GeneratedClientTest {
+class GeneratedClientIT {
 
     @Test
     void aGeneratedJavaClientCallsTheNodeThroughTheContract() throws Exception {

@@ -1,4 +1,4 @@
-package org.clnrest.sim;
+package org.clnrest.build;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -17,13 +17,15 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
 
+import org.clnrest.demo.SimulatedLightningd;
+
 /**
  * Writes the plugin's class-data-sharing archive ({@code target/clnrest-vertx.jsa}, used by
  * {@code bin/clnrest-vertx}): runs the launcher once under the simulated lightningd with
  * {@code -XX:ArchiveClassesAtExit}, sends it the requests a node's clients make (so the classes they need
  * are in the archive), then shuts it down; the JVM writes the archive as it exits. Run by {@code mvn package}.
  *
- * <pre>java -cp target/clnrest-vertx.jar org.clnrest.sim.CdsTraining bin/clnrest-vertx target/clnrest-vertx.jsa</pre>
+ * <pre>java -cp target/clnrest-vertx.jar:target/test-classes org.clnrest.build.CdsTraining bin/clnrest-vertx target/clnrest-vertx.jsa</pre>
  */
 public final class CdsTraining {
     private CdsTraining() {}

@@ -22,7 +22,7 @@ import org.clnrest.Harness;
 import org.junit.jupiter.api.Test;
 
 /** A standard client (the JDK's, hostname verification always on) that trusts only ca.pem. */
-public class TlsIdentityTest {
+public class TlsIdentityIT {
 
     public static SSLContext trusting(Path ca) throws Exception {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * node's notifications and calls getinfo with a rune; bad runes are refused before lightningd is called;
  * the plugin keeps serving REST when the observer dies.
  */
-class ClusterTest {
+class ClusterIT {
 
     @Test
     void observerInAnotherJvm() throws Exception {

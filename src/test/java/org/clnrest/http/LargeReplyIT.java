@@ -11,7 +11,7 @@ import org.clnrest.Harness;
 import org.junit.jupiter.api.Test;
 
 /** A listinvoices reply of about 100 MB goes through the plugin (default launcher heap) whole and intact. */
-class LargeReplyTest {
+class LargeReplyIT {
 
     @Test
     void aHundredMegabyteReplyIsServedWhole() throws Exception {
