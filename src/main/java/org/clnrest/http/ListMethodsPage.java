@@ -9,6 +9,20 @@ final class ListMethodsPage {
 
     private ListMethodsPage() {}
 
+    /** GET /v1/list-methods: lightningd's help as HTML (no rune needed, as upstream). */
+    static io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler(org.clnrest.rpc.Rpc rpc) {
+        return ctx -> rpc.call("help", new JsonObject()).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else if (ar.result().isError()) {
+                ctx.fail(ApiError.rpcError(ar.result().error()));
+            } else {
+                JsonArray help = ar.result().resultObject().getJsonArray("help", new JsonArray());
+                ctx.response().setStatusCode(200).putHeader("Content-Type", "text/html; charset=utf-8").end(render(help));
+            }
+        });
+    }
+
     static String render(JsonArray help) {
         StringBuilder sb = new StringBuilder(256 + help.size() * 200)
                 .append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>RPC methods</title></head><body>\n");

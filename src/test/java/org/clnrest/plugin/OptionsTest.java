@@ -59,11 +59,11 @@ class OptionsTest {
     @Test
     void defaultsMatchUpstream() {
         RestConfig c = Options.validate(new JsonObject().put("clnrest-port", 3010), CONF).config();
-        assertEquals("https", c.protocol());
-        assertEquals("127.0.0.1", c.host());
-        assertEquals(List.of("*"), c.corsOrigins());
-        assertEquals("/", c.swaggerRoot());
-        assertEquals(Options.DEFAULT_CSP, c.csp());
+        assertEquals("https", c.get(Options.PROTOCOL));
+        assertEquals("127.0.0.1", c.get(Options.HOST));
+        assertEquals(List.of("*"), c.get(Options.CORS_ORIGINS));
+        assertEquals("/", c.get(Options.SWAGGER_ROOT));
+        assertEquals(Options.DEFAULT_CSP, c.get(Options.CSP));
         assertEquals(Path.of("/ln/regtest"), c.certsDir(), "certificates default to the directory of rpc-file");
         assertEquals("https://127.0.0.1:3010", c.url());
     }
@@ -73,7 +73,7 @@ class OptionsTest {
         RestConfig legacy = Options.validate(new JsonObject().put("rest-port", 3011).put("rest-protocol", "http")
                 .put("rest-host", "::1"), CONF).config();
         assertEquals(3011, legacy.port());
-        assertEquals("http", legacy.protocol());
+        assertEquals("http", legacy.get(Options.PROTOCOL));
         assertEquals("http://[::1]:3011", legacy.url());
         RestConfig both = Options.validate(new JsonObject().put("rest-port", 3011).put("clnrest-port", 3012), CONF).config();
         assertEquals(3012, both.port());
