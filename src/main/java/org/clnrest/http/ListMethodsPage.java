@@ -9,18 +9,27 @@ final class ListMethodsPage {
 
     private ListMethodsPage() {}
 
-    /** GET /v1/list-methods: lightningd's help as HTML (no rune needed, as upstream). */
+    /** How long a rendered page is served again: anyone may ask (no rune), and each page costs lightningd a help. */
+    static final long CACHE_MS = 10_000;
+
+    /** GET /v1/list-methods: lightningd's help as HTML (no rune needed, as upstream), rendered at most every 10 s. */
     static io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler(org.clnrest.rpc.Rpc rpc) {
-        return ctx -> rpc.call("help", new JsonObject()).onComplete(ar -> {
-            if (ar.failed()) {
-                ctx.fail(ar.cause());
-            } else if (ar.result().isError()) {
-                ctx.fail(ApiError.rpcError(ar.result().error()));
-            } else {
-                JsonArray help = ar.result().resultObject().getJsonArray("help", new JsonArray());
-                ctx.response().setStatusCode(200).putHeader("Content-Type", "text/html; charset=utf-8").end(render(help));
+        io.vertx.core.Future<String>[] page = new io.vertx.core.Future[1];
+        long[] renderedAt = {0};
+        return ctx -> {
+            long now = System.currentTimeMillis();
+            if (page[0] == null || page[0].failed() || now - renderedAt[0] > CACHE_MS) {
+                renderedAt[0] = now;
+                page[0] = rpc.call("help", new JsonObject()).map(reply -> {
+                    if (reply.isError()) {
+                        throw ApiError.rpcError(reply.error());
+                    }
+                    return render(reply.resultObject().getJsonArray("help", new JsonArray()));
+                });
             }
-        });
+            page[0].onSuccess(html -> ctx.response().setStatusCode(200).putHeader("Content-Type", "text/html; charset=utf-8").end(html))
+                    .onFailure(ctx::fail);
+        };
     }
 
     static String render(JsonArray help) {
