@@ -105,4 +105,37 @@ class OptionsTest {
         assertEquals("int", opts.stream().map(o -> (JsonObject) o).filter(o -> o.getString("name").equals("clnrest-port"))
                 .findFirst().orElseThrow().getString("type"));
     }
+
+    @Test
+    void everyOptionIsDeclaredOnceAndTheConfigurationRoundTrips() {
+        List<String> names = Options.manifestOptions().stream().map(o -> ((JsonObject) o).getString("name")).toList();
+        for (Option<?> o : Options.ALL) {
+            assertEquals(1, names.stream().filter(o.name::equals).count(), o.name);
+        }
+        JsonObject given = new JsonObject().put("clnrest-port", 3010).put("clnrest-body-timeout", 7).put("clnrest-request-memory", 2_000_000)
+                .put("clnrest-cors-origins", new JsonArray().add("https://a.example")).put("clnrest-validate-requests", true)
+                .put("clnrest-cluster", "127.0.0.1").put("clnrest-cluster-members", new JsonArray().add("127.0.0.1:5702"));
+        RestConfig c = Options.validate(given, CONF).config();
+        RestConfig again = RestConfig.fromJson(c.toJson());
+        for (Option<?> o : Options.ALL) {
+            assertEquals(c.get(o), again.get(o), o.name);
+        }
+        assertEquals(7L, again.get(Options.BODY_TIMEOUT));
+        assertEquals(c.cluster(), again.cluster());
+        assertEquals(c.certsDir(), again.certsDir());
+    }
+
+    @Test
+    void theNewLimitsHaveDefaultsAndBounds() {
+        RestConfig c = Options.validate(new JsonObject().put("clnrest-port", 3010), CONF).config();
+        assertEquals(60L, c.get(Options.BODY_TIMEOUT));
+        assertEquals(64L * 1024 * 1024, c.get(Options.REQUEST_MEMORY));
+        assertEquals(false, c.get(Options.VALIDATE_REQUESTS), "lightningd judges params by default, as upstream");
+        assertEquals("`clnrest-body-timeout` 0, should be a number of seconds between 1 and 3600.",
+                reason(new JsonObject().put("clnrest-port", 3010).put("clnrest-body-timeout", 0)));
+        assertEquals("`clnrest-request-memory` 10, should be a number of bytes, at least 1048576.",
+                reason(new JsonObject().put("clnrest-port", 3010).put("clnrest-request-memory", 10)));
+        assertEquals("`clnrest-validate-requests` should be true or false.",
+                reason(new JsonObject().put("clnrest-port", 3010).put("clnrest-validate-requests", "maybe")));
+    }
 }
