@@ -24,7 +24,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.bus.Bus;
-import org.clnrest.notify.SocketIo;
+import org.clnrest.notify.Notifications;
 import org.clnrest.paths.DynamicPaths;
 import org.clnrest.auth.RuneId;
 import org.clnrest.plugin.RestConfig;
@@ -57,7 +57,6 @@ public class RestVerticle extends AbstractVerticle {
     private Rpc rpc;
     private RuneCheck runes;
     private HttpServer server;
-    private SocketIo socketIo;
     private Buffer contractYaml;
     private JsonObject contractJson;
     private ServedContract served;
@@ -127,13 +126,11 @@ public class RestVerticle extends AbstractVerticle {
         rb.getRoute("listMethods").setDoValidation(false).addHandler(this::listMethods);
         Router router = rb.createRouter();
 
-        // Notifications: Socket.IO on this same port and TLS; fed by the broadcaster's once-a-second batches.
-        socketIo = new SocketIo(vertx, runes, config.notificationBuffer());
-        socketIo.mount(router, cors);
+        // Notifications on this same port and TLS, fed by the broadcaster's once-a-second batches.
+        Notifications.mount(vertx, router, runes, cors, config.notificationBuffer(), config.notificationBufferTotal());
         // Ahead of the body handler, for every request: security and CORS headers (and preflights), then
         // multipart bodies, no format of ours, refused before the body handler tries to decode them.
         router.route().order(-9).handler(cors).handler(this::refuseMultipart);
-        vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> socketIo.broadcast(m.body()));
 
         router.get("/openapi.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json").end(served.json()));
@@ -159,6 +156,7 @@ public class RestVerticle extends AbstractVerticle {
                 .setHost(config.host()).setPort(config.port())
                 .setMaxHeaderSize(16 * 1024)
                 .setCompressionSupported(false);
+        Notifications.serverOptions(options);
         if (config.https()) {
             options.setSsl(true)
                     .setKeyCertOptions(new PemKeyCertOptions()

@@ -22,6 +22,7 @@ public final class Options {
             + "frame-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline';";
     public static final long DEFAULT_BODY_LIMIT = 16L * 1024 * 1024;
     public static final long DEFAULT_NOTIFICATION_BUFFER = 16L * 1024 * 1024;
+    public static final long DEFAULT_NOTIFICATION_BUFFER_TOTAL = 64L * 1024 * 1024;
     public static final long DEFAULT_IDLE_TIMEOUT = 300;
 
     /** One declared option: {@code type} as lightningd knows it; {@code alias} is the v23.08 name or null. */
@@ -46,6 +47,8 @@ public final class Options {
                     "Largest accepted request body in bytes (default 16777216); larger bodies get 413"),
             new Spec("clnrest-notification-buffer", null, "int", false,
                     "Bytes of notifications kept for a Socket.IO client that does not read (default 16777216); past it the client is disconnected"),
+            new Spec("clnrest-notification-buffer-total", null, "int", false,
+                    "Bytes of notifications kept for all notification clients together (default 67108864); past it the clients holding the most are disconnected"),
             new Spec("clnrest-idle-timeout", null, "int", false,
                     "Seconds before an idle HTTP or WebSocket connection is closed, and at most 10 s for a new one to send its first request head (default 300)"),
             new Spec("clnrest-validate-requests", null, "bool", false,
@@ -148,6 +151,11 @@ public final class Options {
             return Result.disable("`clnrest-notification-buffer` " + pick(opts, "clnrest-notification-buffer")
                     + ", should be a number of bytes, at least 65536.");
         }
+        Long notificationBufferTotal = whole(opts, "clnrest-notification-buffer-total", DEFAULT_NOTIFICATION_BUFFER_TOTAL, 65536, Long.MAX_VALUE);
+        if (notificationBufferTotal == null) {
+            return Result.disable("`clnrest-notification-buffer-total` " + pick(opts, "clnrest-notification-buffer-total")
+                    + ", should be a number of bytes, at least 65536.");
+        }
         Long idleTimeout = whole(opts, "clnrest-idle-timeout", DEFAULT_IDLE_TIMEOUT, 1, 86_400);
         if (idleTimeout == null) {
             return Result.disable("`clnrest-idle-timeout` " + pick(opts, "clnrest-idle-timeout")
@@ -205,7 +213,7 @@ public final class Options {
         Path certsDir = certs != null ? Path.of(lightningDir).resolve(certs).toAbsolutePath().normalize() : rpcFile.getParent();
 
         return new Result(new RestConfig(port.intValue(), protocol, host, certsDir, string(opts, "clnrest-csp", DEFAULT_CSP),
-                List.copyOf(cors), swaggerRoot, bodyLimit, notificationBuffer, idleTimeout.intValue(), validateRequests, rpcFile, Path.of(lightningDir).toAbsolutePath().normalize(),
+                List.copyOf(cors), swaggerRoot, bodyLimit, notificationBuffer, notificationBufferTotal, idleTimeout.intValue(), validateRequests, rpcFile, Path.of(lightningDir).toAbsolutePath().normalize(),
                 true, cluster), null);
     }
 

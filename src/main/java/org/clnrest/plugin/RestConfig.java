@@ -20,6 +20,8 @@ public record RestConfig(
         String swaggerRoot,
         long bodyLimit,
         long notificationBuffer,
+        /** clnrest-notification-buffer-total: all notification clients together. */
+        long notificationBufferTotal,
         /** Seconds (clnrest-idle-timeout). */
         int idleTimeout,
         /** clnrest-validate-requests. */
@@ -45,7 +47,7 @@ public record RestConfig(
                 .put("port", port).put("protocol", protocol).put("host", host)
                 .put("certs", certsDir.toString()).put("csp", csp)
                 .put("corsOrigins", new JsonArray(List.copyOf(corsOrigins)))
-                .put("swaggerRoot", swaggerRoot).put("bodyLimit", bodyLimit).put("notificationBuffer", notificationBuffer).put("idleTimeout", idleTimeout).put("validateRequests", validateRequests)
+                .put("swaggerRoot", swaggerRoot).put("bodyLimit", bodyLimit).put("notificationBuffer", notificationBuffer).put("notificationBufferTotal", notificationBufferTotal).put("idleTimeout", idleTimeout).put("validateRequests", validateRequests)
                 .put("rpcFile", rpcFile.toString()).put("lightningDir", lightningDir.toString())
                 .put("legacyWsNamespace", legacyWsNamespace).put("cluster", cluster);
     }
@@ -55,6 +57,7 @@ public record RestConfig(
                 Path.of(j.getString("certs")), j.getString("csp"),
                 j.getJsonArray("corsOrigins").stream().map(String::valueOf).toList(),
                 j.getString("swaggerRoot"), j.getLong("bodyLimit"), j.getLong("notificationBuffer", Options.DEFAULT_NOTIFICATION_BUFFER),
+                j.getLong("notificationBufferTotal", Options.DEFAULT_NOTIFICATION_BUFFER_TOTAL),
                 j.getInteger("idleTimeout", (int) Options.DEFAULT_IDLE_TIMEOUT), j.getBoolean("validateRequests", true),
                 Path.of(j.getString("rpcFile")), Path.of(j.getString("lightningDir")),
                 j.getBoolean("legacyWsNamespace", true), j.getJsonObject("cluster"));
