@@ -24,9 +24,11 @@ public final class Notifications {
     static final long LOG_WINDOW_MS = 10_000;
 
     private final SocketIoServer socketIo;
+    private final NotificationSocket plain;
 
-    private Notifications(SocketIoServer socketIo) {
+    private Notifications(SocketIoServer socketIo, NotificationSocket plain) {
         this.socketIo = socketIo;
+        this.plain = plain;
     }
 
     /**
@@ -38,11 +40,12 @@ public final class Notifications {
         options.setMaxWebSocketFrameSize(EngineIoPacket.MAX_PAYLOAD)
                 .setMaxWebSocketMessageSize(EngineIoPacket.MAX_PAYLOAD)
                 .setPerMessageWebSocketCompressionSupported(false)
-                .setPerFrameWebSocketCompressionSupported(false);
+                .setPerFrameWebSocketCompressionSupported(false)
+                .addWebSocketSubProtocol(NotificationSocket.SUBPROTOCOL);
     }
 
     /**
-     * Mount {@code /socket.io/} (and the plain WebSocket path) ahead of the body handler, {@code before} (security
+     * Mount {@code /socket.io/} and {@code /v1/notifications} ahead of the body handler, {@code before} (security
      * headers, CORS) first, and emit each batch of the broadcaster to every client.
      *
      * @param perClient clnrest-notification-buffer
@@ -56,12 +59,22 @@ public final class Notifications {
         RateLimitedLog refusals = new RateLimitedLog(vertx, LOG, LOG_WINDOW_MS, false);
         SocketIoServer socketIo = new SocketIoServer(vertx, runes, timeouts, budget, watch, refusals);
         socketIo.mount(router, before);
-        vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> socketIo.broadcast(m.body()));
-        return new Notifications(socketIo);
+        NotificationSocket plain = new NotificationSocket(vertx, runes, timeouts, budget, watch, refusals);
+        plain.mount(router, before);
+        vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> {
+            socketIo.broadcast(m.body());
+            plain.broadcast(m.body());
+        });
+        return new Notifications(socketIo, plain);
     }
 
     /** Socket.IO sessions open now. */
     public int socketIoSessions() {
         return socketIo.sessions();
+    }
+
+    /** Plain WebSocket clients receiving notifications now. */
+    public int webSocketClients() {
+        return plain.clients();
     }
 }

@@ -240,16 +240,17 @@ class EngineIoProtocolIT {
 
     @Test
     void pollingForcedCloseAnswersThePendingPollWithNoop() throws Exception {
-        // The poll is written first on its own connection; should the server still read the POST first (two sockets
-        // ready at once), the poll finds no session: that race is the test's, so it is run again.
-        for (int attempt = 0; attempt < 5; attempt++) {
+        // The suite sends the poll and the close at once. The poll must be held before the close comes, and nothing
+        // tells a client that it is: should the close win (the poll then finds no session), the attempt is run again
+        // with the close sent later. A lost race can only fail the attempt, never pass it.
+        for (int attempt = 1; attempt <= 6; attempt++) {
             String sid = raw.open().getString("sid");
             SSLSocket poll = raw.rawRequest("GET " + RawClient.PATH + "?" + RawClient.q(sid) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            Thread.sleep(25L << attempt);
             assertEquals(200, raw.post(RawClient.q(sid), "1").statusCode());
             String[] answer = readResponse(poll);
             poll.close();
             if (answer[0].startsWith("HTTP/1.1 400")) {
-                System.out.println("forced close: the close came first: " + answer[0] + answer[1]);
                 continue;
             }
             assertTrue(answer[0].startsWith("HTTP/1.1 200"), answer[0]);

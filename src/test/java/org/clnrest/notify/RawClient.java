@@ -89,11 +89,19 @@ final class RawClient {
 
     /** A WebSocket to {@code query}; fails with the handshake's HTTP status when the server refuses it. */
     Ws ws(String query, Map<String, String> headers) throws Exception {
+        return wsAt(PATH + "?" + query, headers);
+    }
+
+    /** A WebSocket to {@code pathAndQuery} with {@code headers}, offering {@code subprotocols}. */
+    Ws wsAt(String pathAndQuery, Map<String, String> headers, String... subprotocols) throws Exception {
         Ws listener = new Ws();
         WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         headers.forEach(b::header);
+        if (subprotocols.length > 0) {
+            b.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+        }
         try {
-            listener.socket = b.buildAsync(URI.create("wss://localhost:" + h.port + PATH + "?" + query), listener)
+            listener.socket = b.buildAsync(URI.create("wss://localhost:" + h.port + pathAndQuery), listener)
                     .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException w) {
@@ -124,6 +132,7 @@ final class RawClient {
         final LinkedBlockingQueue<String> in = new LinkedBlockingQueue<>();
         private final StringBuilder text = new StringBuilder();
         volatile int closeCode = -1;
+        volatile String closeReason;
 
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
@@ -146,6 +155,7 @@ final class RawClient {
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
             closeCode = code;
+            closeReason = reason;
             in.add("close:" + code);
             return null;
         }
