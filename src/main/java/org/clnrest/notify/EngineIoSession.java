@@ -123,28 +123,17 @@ final class EngineIoSession implements NotificationBudget.Droppable {
         }
     }
 
-    void onText(WebSocketTransport from, String text) {
+    /** A text frame ({@code text}) or a binary one (null). */
+    void onFrame(WebSocketTransport from, String text) {
         if (from == probe) {
-            onProbeText(text);
+            onProbeText(text == null ? "" : text);
         } else if (from == ws) {
             try {
-                onPacket(EngineIoPacket.decode(text));
+                onPacket(text == null ? EngineIoPacket.binaryMessage() : EngineIoPacket.decode(text));
             } catch (ProtocolException e) {
                 LOG.debug("Socket.IO protocol error: {}", e.getMessage());
                 close(CloseReason.PARSE_ERROR);
             }
-        }
-    }
-
-    void onBinary(WebSocketTransport from) {
-        if (from == ws) {
-            try {
-                onPacket(EngineIoPacket.binaryMessage());
-            } catch (ProtocolException e) {
-                close(CloseReason.PARSE_ERROR);
-            }
-        } else if (from == probe) {
-            abortUpgrade();
         }
     }
 
@@ -226,20 +215,15 @@ final class EngineIoSession implements NotificationBudget.Droppable {
         }
         outbox.add(packet);
         if (!account.add(packet.bytes())) {
-            if (state != SessionState.CLOSED) {
-                LOG.debug("Socket.IO client over its buffer: {} packets, {} bytes", outbox.size(), account.held());
-                stoppedReading();
+            if (state != SessionState.CLOSED) { // over its own cap (a client dropped for the global cap is closed)
+                budget.logDrop("Disconnected a Socket.IO client that stopped reading (" + outbox.size() + " notifications, "
+                        + account.held() + " bytes unsent; clnrest-notification-buffer is " + budget.perClient() + ")");
+                close(CloseReason.STOPPED_READING);
             }
             return false;
         }
         flush();
         return true;
-    }
-
-    private void stoppedReading() {
-        budget.logDrop("Disconnected a Socket.IO client that stopped reading (" + outbox.size() + " notifications, "
-                + account.held() + " bytes unsent; clnrest-notification-buffer is " + budget.perClient() + ")");
-        close(CloseReason.STOPPED_READING);
     }
 
     void flush() {

@@ -17,8 +17,8 @@ final class WebSocketTransport {
     WebSocketTransport(EngineIoSession session, ServerWebSocket ws) {
         this.session = session;
         this.ws = ws;
-        ws.textMessageHandler(text -> session.onText(this, text));
-        ws.binaryMessageHandler(b -> session.onBinary(this));
+        ws.textMessageHandler(text -> session.onFrame(this, text));
+        ws.binaryMessageHandler(b -> session.onFrame(this, null));
         // A message over maxWebSocketMessageSize: Vert.x drops what it had aggregated and reports it here, leaving the
         // connection open (the rest of the message would arrive as a new one): close it, as the reference does.
         // Resets end in the close handler.
