@@ -46,7 +46,7 @@ public final class Options {
             new Spec("clnrest-body-limit", null, "int", false,
                     "Largest accepted request body in bytes (default 16777216); larger bodies get 413"),
             new Spec("clnrest-notification-buffer", null, "int", false,
-                    "Bytes of notifications kept for a Socket.IO client that does not read (default 16777216); past it the client is disconnected"),
+                    "Bytes of notifications kept for a notification client (Socket.IO or WebSocket) that does not read (default 16777216); past it the client is disconnected"),
             new Spec("clnrest-notification-buffer-total", null, "int", false,
                     "Bytes of notifications kept for all notification clients together (default 67108864); past it the clients holding the most are disconnected"),
             new Spec("clnrest-idle-timeout", null, "int", false,
