@@ -135,14 +135,14 @@ class PlainWebSocketIT {
     @Test
     void refusalsCloseWithLightningdsMessage() throws Exception {
         RawClient.Ws none = raw.wsAt(PATH, Map.of());
-        assertEquals("close:4401", none.awaitClose(Duration.ofSeconds(5)));
+        assertEquals("close:4401", none.awaitClose(Duration.ofSeconds(15)));
         assertEquals("Not authorized: Missing rune", none.closeReason);
         RawClient.Ws forbidden = raw.wsAt(PATH, Map.of("Rune", forbidding));
-        assertEquals("close:4403", forbidden.awaitClose(Duration.ofSeconds(5)));
+        assertEquals("close:4403", forbidden.awaitClose(Duration.ofSeconds(15)));
         assertEquals("Not permitted: method is equal to listclnrest-notifications", forbidden.closeReason);
         RawClient.Ws foreign = raw.wsAt(PATH, Map.of());
         foreign.send("A" + rune.substring(1));
-        assertEquals("close:4401", foreign.awaitClose(Duration.ofSeconds(5)));
+        assertEquals("close:4401", foreign.awaitClose(Duration.ofSeconds(15)));
         assertEquals("Not authorized: Not derived from master", foreign.closeReason);
         h.node.awaitLog(l -> l.contains("Refused a notification WebSocket client"), Duration.ofSeconds(5));
     }
@@ -162,7 +162,7 @@ class PlainWebSocketIT {
         RawClient.Ws ws = raw.wsAt(PATH, Map.of("Rune", doomed));
         awaitAuthorised(ws);
         h.node.call("blacklistrune", new JsonObject().put("start", Long.parseLong(RuneId.of(doomed))));
-        assertEquals("close:4401", ws.awaitClose(Duration.ofSeconds(5)));
+        assertEquals("close:4401", ws.awaitClose(Duration.ofSeconds(15)));
         assertEquals("Not authorized: Blacklisted rune", ws.closeReason);
     }
 
