@@ -42,8 +42,6 @@ final class ConnectionGuard {
     private final long headMs;
     private final long bodyMs;
     private final Map<HttpConnection, State> connections = new HashMap<>();
-    /** Requests whose body is still arriving, and their deadline timers. */
-    private final Map<HttpServerRequest, Long> pendingBodies = new HashMap<>();
 
     ConnectionGuard(Vertx vertx, long idleSeconds, long bodySeconds) {
         this.vertx = vertx;
@@ -73,27 +71,28 @@ final class ConnectionGuard {
             vertx.cancelTimer(st.timer);
             st.active++;
         }
-        if (!req.isEnded()) {
-            pendingBodies.put(req, vertx.setTimer(bodyMs, t -> bodyTooSlow(req)));
-        }
     }
 
-    /** The router's first handler: the request is done when its routing context ends, however it ends. */
+    /**
+     * The router's first handler: the body deadline starts, and the request is done when its routing context
+     * ends, however it ends (the router hands on a wrapper of the server's request: state is kept here, by
+     * the routing context, not in a map keyed by requests).
+     */
     void onRouted(RoutingContext ctx) {
         if (ctx.get(SEEN) == null) { // once, though a reroute runs the routes again
             ctx.put(SEEN, Boolean.TRUE);
             HttpServerRequest req = ctx.request();
             HttpConnection conn = req.connection();
-            ctx.addEndHandler(ar -> done(req, conn));
+            long body = req.isEnded() ? -1 : vertx.setTimer(bodyMs, t -> bodyTooSlow(req));
+            ctx.addEndHandler(ar -> {
+                vertx.cancelTimer(body);
+                done(conn);
+            });
         }
         ctx.next();
     }
 
-    private void done(HttpServerRequest req, HttpConnection conn) {
-        Long body = pendingBodies.remove(req);
-        if (body != null) {
-            vertx.cancelTimer(body);
-        }
+    private void done(HttpConnection conn) {
         State st = connections.get(conn);
         if (st != null && --st.active == 0) {
             st.timer = vertx.setTimer(idleMs, t -> conn.close());
@@ -101,7 +100,6 @@ final class ConnectionGuard {
     }
 
     private void bodyTooSlow(HttpServerRequest req) {
-        pendingBodies.remove(req);
         if (req.isEnded()) {
             return;
         }
