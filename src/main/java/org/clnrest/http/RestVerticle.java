@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -17,6 +18,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.bus.Bus;
+import org.clnrest.metrics.Metrics;
 import org.clnrest.notify.SocketIo;
 import org.clnrest.paths.DynamicPaths;
 import org.clnrest.plugin.Options;
@@ -97,6 +99,10 @@ public class RestVerticle extends AbstractVerticle {
         rb.getRoute("listMethods").setDoValidation(false).addHandler(ListMethodsPage.handler(rpc));
         Router router = rb.createRouter();
 
+        io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metrics = Metrics.stats().restHandler();
+        if (metrics != null) {
+            router.route().order(RouteOrder.METRICS).handler(metrics);
+        }
         router.route().order(RouteOrder.CANONICAL).handler(guard::onRouted).handler(CanonicalPath::reroute)
                 .failureHandler(failures::handle);
         router.route().order(RouteOrder.SECURITY).handler(cors);
@@ -104,6 +110,11 @@ public class RestVerticle extends AbstractVerticle {
         SocketIo socketIo = new SocketIo(vertx, runes, config.get(Options.NOTIFICATION_BUFFER));
         socketIo.mount(router, ctx -> ctx.next());
         vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> socketIo.broadcast(m.body()));
+        Health health = new Health(rpc);
+        router.route(HttpMethod.GET, "/health").order(RouteOrder.HEALTH).handler(health::handle);
+        router.route(HttpMethod.HEAD, "/health").order(RouteOrder.HEALTH).handler(health::handle);
+        router.route("/health").order(RouteOrder.HEALTH)
+                .handler(ctx -> ctx.fail(ApiError.methodNotAllowedHere(ctx.request().method().name())));
         router.route().order(RouteOrder.BODY).handler(new BodyReader(config.get(Options.BODY_LIMIT), budget));
         router.route().order(RouteOrder.DYNAMIC_PATHS).handler(calls::handleDynamicPath);
         SwaggerUi.mount(router, config.get(Options.SWAGGER_ROOT), served);

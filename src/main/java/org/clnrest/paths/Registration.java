@@ -21,6 +21,8 @@ final class Registration {
     /** Paths this server serves itself; a plugin cannot take them over. */
     static final Set<String> RESERVED_FIRST_SEGMENTS = Set.of("socket.io", "swagger-ui", "openapi.json", "openapi.yaml", "swagger.json");
     static final String LIST_METHODS = "v1/list-methods";
+    /** GET /health, answered ahead of the dynamic paths. */
+    static final String HEALTH = "health";
     private static final String[] NAMES = {"path", "rpc_method", "http_method", "rune_required", "rune_restrictions"};
 
     static DynamicPaths.Route parse(Object params) {
@@ -127,7 +129,7 @@ final class Registration {
             }
         }
         PathPattern.Segment first = pattern.segments.get(0);
-        if (!first.isCapture() && RESERVED_FIRST_SEGMENTS.contains(first.prefix()) || path.equals(LIST_METHODS)) {
+        if (!first.isCapture() && RESERVED_FIRST_SEGMENTS.contains(first.prefix()) || path.equals(LIST_METHODS) || path.equals(HEALTH)) {
             throw new DynamicPaths.Invalid("Path '" + path + "' is served by clnrest itself");
         }
     }
