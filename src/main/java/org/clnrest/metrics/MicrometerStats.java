@@ -77,12 +77,17 @@ final class MicrometerStats implements Stats, NotificationStats {
 
     private static final String START = "clnrest.metrics.start";
 
+    /** Timers by name and label values, looked up once (the registry's own lookup builds an id per call). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Timer timer(String name, String description, String k1, String v1, String k2, String v2) {
-        Timer.Builder b = Timer.builder(name).description(description).tag(k1, v1);
-        if (k2 != null) {
-            b.tag(k2, v2);
-        }
-        return b.register(registry);
+        return timers.computeIfAbsent(name + '\n' + v1 + '\n' + v2, k -> {
+            Timer.Builder b = Timer.builder(name).description(description).tag(k1, v1);
+            if (k2 != null) {
+                b.tag(k2, v2);
+            }
+            return b.register(registry);
+        });
     }
 
     @Override
