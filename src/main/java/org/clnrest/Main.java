@@ -2,6 +2,7 @@ package org.clnrest;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -9,9 +10,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.metrics.MetricsOptions;
 
 import org.clnrest.bus.Bus;
+import org.clnrest.connect.ConnectUriVerticle;
 import org.clnrest.http.RestVerticle;
+import org.clnrest.metrics.LazyMetrics;
 import org.clnrest.notify.NotificationBroadcaster;
 import org.clnrest.paths.PathRegistryVerticle;
 import org.clnrest.plugin.Env;
@@ -22,6 +26,9 @@ import org.clnrest.plugin.StdioChannel;
 import org.clnrest.rpc.Rpc;
 import org.clnrest.rpc.RpcClientVerticle;
 import org.clnrest.tls.CertificateStore;
+import org.clnrest.tls.ServerCertificate;
+import org.clnrest.tls.ServerNames;
+import org.clnrest.util.JavaNames;
 import org.clnrest.util.Uptime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +57,11 @@ public final class Main {
             return;
         }
         StdioChannel out = StdioChannel.capture(); // before anything can print
-        Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4)
-                .setEventLoopPoolSize(Env.eventLoops()));
+        // The metrics SPI is plugged in now (Vert.x takes it only at creation) and stays empty unless init turns
+        // metrics on: no Micrometer class is loaded while clnrest-metrics-port is unset.
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4)
+                .setEventLoopPoolSize(Env.eventLoops()).setMetricsOptions(new MetricsOptions().setEnabled(true)))
+                .withMetrics(LazyMetrics.INSTANCE).build();
         Main main = new Main(vertx);
         Uptime.log(main.LOG, "Vert.x up");
         vertx.eventBus().<JsonObject>consumer(Bus.PLUGIN_INIT, main::onInit);
@@ -81,11 +91,15 @@ public final class Main {
         RestConfig config = result.config();
         Uptime.log(LOG, "init");
         JsonObject rpcConf = new JsonObject().put("rpcFile", config.rpcFile().toString());
-        vertx.deployVerticle(new RpcClientVerticle(), new DeploymentOptions().setConfig(rpcConf))
+        // By name, first: Micrometer is loaded only when metrics are on, and then measures what follows.
+        (config.metrics() == null ? Future.succeededFuture("")
+                : vertx.deployVerticle("org.clnrest.metrics.MetricsVerticle", new DeploymentOptions().setConfig(config.metrics())))
+                .compose(id -> vertx.deployVerticle(new RpcClientVerticle(), new DeploymentOptions().setConfig(rpcConf)))
                 .compose(id -> config.https() ? tlsIdentity(config) : Future.succeededFuture())
                 .onSuccess(v -> Uptime.log(LOG, "TLS identity ready"))
                 .compose(v -> vertx.deployVerticle(new NotificationBroadcaster()))
                 .compose(v -> vertx.deployVerticle(RestVerticle.class.getName(), new DeploymentOptions().setConfig(config.toJson())))
+                .compose(v -> vertx.deployVerticle(new ConnectUriVerticle(), new DeploymentOptions().setConfig(config.toJson())))
                 // By name: the cluster classes (Hazelcast) are loaded only when clustering is on.
                 .compose(id -> config.cluster() == null ? Future.succeededFuture(id)
                         : vertx.deployVerticle("org.clnrest.cluster.ClusterVerticle", new DeploymentOptions().setConfig(config.cluster())))
@@ -113,12 +127,29 @@ public final class Main {
                 : new Rpc(vertx.eventBus()).call("listconfigs", new JsonObject().put("config", "grpc-port"), 5_000)
                         .map(r -> !r.isError() && r.resultObject().getJsonObject("configs", new JsonObject()).containsKey("grpc-port"))
                         .otherwise(false);
+        Set<String> names = ServerNames.of(config.get(Options.HOST), config.extraServerNames());
         return grpcRuns.compose(wait -> vertx.executeBlocking(() -> {
-            CertificateStore.Outcome o = CertificateStore.ensure(config.certsDir(), config.get(Options.HOST), wait ? GRPC_CERT_WAIT : Duration.ZERO);
+            CertificateStore.Outcome o = CertificateStore.ensure(config.certsDir(), ServerNames.generalNames(names),
+                    wait ? GRPC_CERT_WAIT : Duration.ZERO);
             LOG.info("{} the TLS identity in {}", o == CertificateStore.Outcome.REUSED ? "Using" : "Generated", config.certsDir());
+            if (o == CertificateStore.Outcome.REUSED) {
+                renewServerCertificate(config, names);
+            }
             return null;
         })).recover(e -> Future.failedFuture(new IllegalStateException(
                 "cannot create the TLS identity in " + config.certsDir() + ": " + e.getMessage(), e))).mapEmpty();
+    }
+
+    /** server.pem re-issued by the same CA when its names changed or it expires soon; a failure leaves it as it was. */
+    private void renewServerCertificate(RestConfig config, Set<String> names) {
+        try {
+            ServerCertificate.Renewal r = ServerCertificate.check(config.certsDir(), names, !config.extraServerNames().isEmpty());
+            if (r.renewed()) {
+                LOG.info("Renewed the server certificate (same CA and key): {}", r.why());
+            }
+        } catch (Exception e) {
+            LOG.warn("Cannot renew the server certificate in {}: {}", config.certsDir(), JavaNames.strip(e.getMessage()));
+        }
     }
 
     /** shutdown or EOF: stop taking work, let in-flight requests finish briefly, exit 0. */

@@ -80,6 +80,24 @@ public final class Harness implements AutoCloseable {
         return WebClient.create(vertx, o);
     }
 
+    /** The JDK's HTTP client trusting only this node's ca.pem (HTTP/1.1, no redirects). */
+    public java.net.http.HttpClient jdkClient() throws Exception {
+        return java.net.http.HttpClient.newBuilder().sslContext(org.clnrest.tls.TlsIdentityIT.trusting(node.networkDir().resolve("ca.pem")))
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    /** One request to https://localhost:port{path} with {@code rune} (or none) and {@code body} (or none). */
+    public java.net.http.HttpResponse<String> send(java.net.http.HttpClient c, String method, String path, String rune, String body)
+            throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30)).method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (rune != null) {
+            b.header("Rune", rune);
+        }
+        return c.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     @Override
     public void close() throws Exception {
         node.close();

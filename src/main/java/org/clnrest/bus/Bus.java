@@ -13,7 +13,8 @@ package org.clnrest.bus;
  * clnrest.notification     publish   JsonObject {"&lt;topic&gt;": {...}}    -
  *                                    header topic = &lt;topic&gt;, header seq = arrival number
  * clnrest.notification.batch publish JsonArray of the notifications of one tick (the one-second timer)
- * clnrest.plugin.rpcmethod request   JsonObject {method, params}            JsonObject result, or fail(code, error JSON)
+ * clnrest.plugin.rpcmethod.&lt;method&gt;                                        (one address per RPC method of this plugin)
+ *                          request   JsonObject {method, params}            JsonObject result, or fail(code, error JSON)
  * clnrest.paths.changed    publish   JsonArray of routes (the whole table)  -
  * clnrest.paths.list       request   (empty)                                JsonArray of routes
  *   route = {path, http_method, rpc_method, rune_required, rune_restrictions?}  ({@link org.clnrest.paths.DynamicPaths})
@@ -35,8 +36,16 @@ public final class Bus {
     public static final String NOTIFICATION = "clnrest.notification";
     /** Broadcaster timer → Socket.IO side: the notifications queued during the last second, in order. */
     public static final String NOTIFICATION_BATCH = "clnrest.notification.batch";
-    /** Bridge → dynamic paths: an RPC method this plugin registered was called through lightningd. */
+    /**
+     * Bridge → the verticle that owns the method: an RPC method this plugin registered was called through
+     * lightningd. One address per method ({@link #pluginRpcMethod}); no consumer means "not available (yet)".
+     */
     public static final String PLUGIN_RPC_METHOD = "clnrest.plugin.rpcmethod";
+
+    /** The address of one of this plugin's RPC methods: {@code clnrest.plugin.rpcmethod.<method>}. */
+    public static String pluginRpcMethod(String method) {
+        return PLUGIN_RPC_METHOD + "." + method;
+    }
 
     /** Path registry → HTTP: the whole table of dynamic paths, after every registration. */
     public static final String PATHS_CHANGED = "clnrest.paths.changed";

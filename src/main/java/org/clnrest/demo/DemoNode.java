@@ -52,8 +52,27 @@ public final class DemoNode {
         System.out.println("REST server: " + url + "   Swagger UI: " + url + "/swagger-ui/");
         System.out.println("Rune (unrestricted): " + rune);
         System.out.println("Try:  curl " + tls + "-X POST " + url + "/v1/getinfo -H 'Rune: " + rune + "'");
+        printConnectUri(node, rune);
         System.out.println("Ctrl-C to stop.");
         stopped.await();
+    }
+
+    /**
+     * The connection URI of the rune (through the plugin's clnrest-connect-uri, as lightning-cli would ask for
+     * it) and its QR code, for a wallet app to scan. It holds the rune and the client key: this demo's console
+     * is the only place it is printed.
+     */
+    private static void printConnectUri(SimulatedLightningd node, String rune) throws Exception {
+        io.vertx.core.json.JsonObject reply = node.call("clnrest-connect-uri", new io.vertx.core.json.JsonObject().put("rune", rune));
+        if (reply.getJsonObject("result") == null) {
+            System.out.println("No connection URI: " + reply.getValue("error"));
+            return;
+        }
+        String uri = reply.getJsonObject("result").getString("uri");
+        java.io.PrintStream utf8 = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                java.nio.charset.StandardCharsets.UTF_8);
+        utf8.println("Connection URI (secret: it holds the rune and the client key): " + uri);
+        utf8.print(TerminalQr.render(uri));
     }
 
     /** bin/clnrest-vertx next to the jar's folder when present (what operators install), else java -jar. */

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
+import org.clnrest.metrics.Stats;
 import org.clnrest.rpc.RpcReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ final class ReplyWriter {
     private ReplyWriter() {}
 
     static void answer(Vertx vertx, RoutingContext ctx, CallRequest call, RpcReply reply) {
+        ctx.put(Stats.RAN_KEY, reply.isError() && reply.errorCode() == -32601 ? "unknown" : call.method());
         if (reply.isError()) {
             LOG.debug("{} with rune #{}: lightningd error {}", call.method(), call.runeId(), reply.errorCode());
             ctx.fail(reply.errorCode() == -32601 ? ApiError.unknownCommand(reply.error()) : ApiError.rpcError(reply.error()));

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -18,6 +19,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.bus.Bus;
+import org.clnrest.metrics.Metrics;
 import org.clnrest.notify.Notifications;
 import org.clnrest.paths.DynamicPaths;
 import org.clnrest.plugin.Options;
@@ -98,6 +100,10 @@ public class RestVerticle extends AbstractVerticle {
         rb.getRoute("listMethods").setDoValidation(false).addHandler(ListMethodsPage.handler(rpc));
         Router router = rb.createRouter();
 
+        io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metrics = Metrics.stats().restHandler();
+        if (metrics != null) {
+            router.route().order(RouteOrder.METRICS).handler(metrics);
+        }
         router.route().order(RouteOrder.CANONICAL).handler(guard::onRouted).handler(CanonicalPath::reroute)
                 .failureHandler(failures::handle);
         router.route().order(RouteOrder.SECURITY).handler(cors);
@@ -105,6 +111,11 @@ public class RestVerticle extends AbstractVerticle {
         // once-a-second batches on the bus (Notifications consumes clnrest.notification.batch).
         Notifications.mount(vertx, router, runes, RoutingContext::next,
                 config.get(Options.NOTIFICATION_BUFFER), config.get(Options.NOTIFICATION_BUFFER_TOTAL));
+        Health health = new Health(rpc);
+        router.route(HttpMethod.GET, "/health").order(RouteOrder.HEALTH).handler(health::handle);
+        router.route(HttpMethod.HEAD, "/health").order(RouteOrder.HEALTH).handler(health::handle);
+        router.route("/health").order(RouteOrder.HEALTH)
+                .handler(ctx -> ctx.fail(ApiError.methodNotAllowedHere(ctx.request().method().name())));
         router.route().order(RouteOrder.BODY).handler(new BodyReader(config.get(Options.BODY_LIMIT), budget));
         router.route().order(RouteOrder.DYNAMIC_PATHS).handler(calls::handleDynamicPath);
         SwaggerUi.mount(router, config.get(Options.SWAGGER_ROOT), served);

@@ -8,12 +8,16 @@ package org.clnrest.http;
 public final class RouteOrder {
     private RouteOrder() {}
 
+    /** Metrics (only when clnrest-metrics-port is set): times every request, so it comes first. */
+    public static final int METRICS = -110;
     /** Every request: counted by the connection guard, and rerouted to its canonical path before any decision. */
     public static final int CANONICAL = -100;
     /** Security headers and CORS on every answer (and preflights answered). */
     public static final int SECURITY = -90;
     /** Socket.IO: ahead of the body reader (a WebSocket upgrade must find the request unread). */
     public static final int NOTIFICATIONS = -80;
+    /** GET /health (no rune): ahead of the body reader and of every dynamic path. */
+    public static final int HEALTH = -75;
     /** Request bodies, within the per-request limit and the global budget. */
     public static final int BODY = -70;
     /** Paths plugins registered: matched before every route of the contract, as upstream. */

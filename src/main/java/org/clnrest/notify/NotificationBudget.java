@@ -3,6 +3,8 @@ package org.clnrest.notify;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import org.clnrest.metrics.Metrics;
+
 /**
  * What notification clients may hold in the plugin: bytes of notifications queued for a client, or handed to its
  * socket and not yet written out. Each client has an {@link Account}: past {@code perClient}
@@ -32,9 +34,10 @@ public final class NotificationBudget {
         return perClient;
     }
 
-    /** Log a dropped client (rate-limited: a flood of drops is one line per window). */
+    /** A client dropped for not reading: logged (rate-limited: a flood of drops is one line per window) and counted. */
     void logDrop(String line) {
         dropLog.log(line);
+        Metrics.stats().notifications().clientDropped();
     }
 
     long used() {
@@ -111,7 +114,7 @@ public final class NotificationBudget {
             }
             long held = biggest.held;
             biggest.close();
-            dropLog.log("Disconnected a notification client holding " + held + " bytes: all clients together held more than "
+            logDrop("Disconnected a notification client holding " + held + " bytes: all clients together held more than "
                     + "clnrest-notification-buffer-total (" + total + " bytes)");
             biggest.client.drop(CloseReason.GLOBAL_BUDGET);
         }

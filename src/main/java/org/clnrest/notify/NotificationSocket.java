@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import org.clnrest.metrics.Metrics;
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.http.RouteOrder;
 import org.clnrest.auth.RuneId;
@@ -94,11 +95,14 @@ final class NotificationSocket {
             frames[i] = Outgoing.of(Json.encode(batch.getValue(i)));
         }
         for (Client c : clients.toArray(Client[]::new)) {
+            int sent = 0;
             for (Outgoing f : frames) {
                 if (!c.send(f)) {
                     break;
                 }
+                sent++;
             }
+            Metrics.stats().notifications().delivered(sent);
         }
     }
 
@@ -168,6 +172,7 @@ final class NotificationSocket {
                 if (ar.succeeded()) {
                     rune = given;
                     clients.add(this);
+                    Metrics.stats().notifications().clientConnected();
                     runeWatch.watch(given, this);
                 } else if (ar.cause() instanceof RuneCheck.AuthFailure f) {
                     refuse(given, f.error(), closeCode(f.error()));
@@ -240,6 +245,7 @@ final class NotificationSocket {
             clients.remove(this);
             if (rune != null) {
                 runeWatch.unwatch(rune, this);
+                Metrics.stats().notifications().clientDisconnected();
             }
         }
     }

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import org.clnrest.metrics.Metrics;
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.bus.Bus;
 import org.slf4j.Logger;
@@ -55,6 +56,7 @@ public final class Notifications {
                                       long perClient, long total) {
         Timeouts timeouts = Timeouts.fromSystemProperties();
         NotificationBudget budget = new NotificationBudget(perClient, total, new RateLimitedLog(vertx, LOG, LOG_WINDOW_MS, true));
+        Metrics.stats().notifications().bufferedBytes(budget::used);
         RuneWatch watch = new RuneWatch(vertx, runes, timeouts.runeRecheckMs());
         RateLimitedLog refusals = new RateLimitedLog(vertx, LOG, LOG_WINDOW_MS, false);
         SocketIoServer socketIo = new SocketIoServer(vertx, runes, timeouts, budget, watch, refusals);

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.vertx.core.json.JsonObject;
 
+import org.clnrest.metrics.Metrics;
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.auth.RuneId;
 import org.clnrest.rpc.RpcUnavailable;
@@ -32,6 +33,8 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
     private final EngineIoSession session;
     private final String headerRune;
     private final Map<String, NsState> namespaces = new HashMap<>();
+    /** Whether the metrics count this client as connected. */
+    private boolean counted;
     /** The rune each connected namespace was allowed with. */
     private final Map<String, String> runeOf = new HashMap<>();
     private int attachmentsDue;
@@ -103,6 +106,7 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
             if (ar.succeeded()) {
                 namespaces.put(ns, NsState.CONNECTED);
                 runeOf.put(ns, given);
+                count();
                 server.runeWatch.watch(given, this);
                 send(SocketIoPacket.prefix(SocketIoPacket.Type.CONNECT, ns) + "{\"sid\":\"" + server.newId() + "\"}");
                 return;
@@ -129,6 +133,7 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
         if (rune != null && !runeOf.containsValue(rune)) {
             server.runeWatch.unwatch(rune, this);
         }
+        count();
     }
 
     @Override
@@ -140,6 +145,7 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
                 send(SocketIoPacket.prefix(SocketIoPacket.Type.DISCONNECT, ns));
             }
         }
+        count();
         if (runeOf.isEmpty()) {
             session.closeGracefully(CloseReason.RUNE_REVOKED);
         }
@@ -157,5 +163,19 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
         }
         runeOf.clear();
         namespaces.clear();
+        count();
+    }
+
+    /** For the metrics, a client is connected while at least one namespace is. */
+    private void count() {
+        boolean now = !runeOf.isEmpty();
+        if (now != counted) {
+            counted = now;
+            if (now) {
+                Metrics.stats().notifications().clientConnected();
+            } else {
+                Metrics.stats().notifications().clientDisconnected();
+            }
+        }
     }
 }

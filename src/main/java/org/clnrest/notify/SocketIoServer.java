@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import org.clnrest.metrics.Metrics;
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.http.RouteOrder;
 
@@ -141,13 +142,16 @@ final class SocketIoServer {
         }
         for (Map.Entry<EngineIoSession, SocketIoClient> e : new java.util.ArrayList<>(clients.entrySet())) {
             EngineIoSession s = e.getKey();
+            int sent = 0;
             for (String ns : e.getValue().connected()) {
                 for (Outgoing o : byNamespace.get(ns)) {
                     if (!s.send(o)) {
                         break;
                     }
+                    sent++;
                 }
             }
+            Metrics.stats().notifications().delivered(sent);
         }
     }
 

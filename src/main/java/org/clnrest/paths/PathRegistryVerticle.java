@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the table of dynamic paths. It answers this plugin's own RPC methods ({@link Bus#PLUGIN_RPC_METHOD}),
- * of which {@code clnrest-register-path} is the one, and publishes the whole table on
+ * Owns the table of dynamic paths. It answers this plugin's RPC method {@code clnrest-register-path} (on its
+ * {@link Bus#pluginRpcMethod} address), and publishes the whole table on
  * {@link Bus#PATHS_CHANGED} after each registration. Deployed before lightningd's init, because other
  * plugins may register their paths as soon as they are initialised themselves, before our HTTP server runs.
  */
@@ -25,16 +25,11 @@ public class PathRegistryVerticle extends AbstractVerticle {
 
     @Override
     public void start() {
-        vertx.eventBus().<JsonObject>localConsumer(Bus.PLUGIN_RPC_METHOD, this::onRpcMethod);
+        vertx.eventBus().<JsonObject>localConsumer(Bus.pluginRpcMethod(REGISTER_PATH), this::onRpcMethod);
         vertx.eventBus().<Object>localConsumer(Bus.PATHS_LIST, m -> m.reply(table.toJson()));
     }
 
     private void onRpcMethod(Message<JsonObject> msg) {
-        String method = msg.body().getString(Bus.F_METHOD);
-        if (!REGISTER_PATH.equals(method)) {
-            msg.fail(-32601, new JsonObject().put("code", -32601).put("message", "Unknown command '" + method + "'").encode());
-            return;
-        }
         Object params = msg.body().getValue(Bus.F_PARAMS);
         try {
             table = table.register(params == null ? new JsonObject() : params);

@@ -20,8 +20,8 @@ final class Registration {
     static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     /** Paths this server serves itself; a plugin cannot take them over. */
     static final Set<String> RESERVED_FIRST_SEGMENTS = Set.of("socket.io", "swagger-ui", "openapi.json", "openapi.yaml", "swagger.json");
-    /** Whole paths this server serves itself. */
-    static final Set<String> RESERVED_PATHS = Set.of("v1/list-methods", "v1/notifications");
+    /** Whole paths this server serves itself (GET /health is answered ahead of the dynamic paths). */
+    static final Set<String> RESERVED_PATHS = Set.of("v1/list-methods", "v1/notifications", "health");
     private static final String[] NAMES = {"path", "rpc_method", "http_method", "rune_required", "rune_restrictions"};
 
     static DynamicPaths.Route parse(Object params) {

@@ -74,11 +74,26 @@ public final class Options {
                     "`clnrest-cluster-members` %s should be host or host:port.");
     public static final Option<String> CLUSTER_CONFIG = Option.string("clnrest-cluster-config", null,
             "A Hazelcast XML configuration file, used instead of the one built from the options above");
+    public static final Option<String> CONNECT_HOST = Option.string("clnrest-connect-host", null,
+                    "Host clients reach this server by (a domain, an onion name or an IP), for clnrest-connect-uri and the server certificate; default clnrest-host")
+            .check(h -> validName(h) && !h.startsWith("*"), "`clnrest-connect-host` should be a DNS name or an IP.");
+    public static final Option<Long> CONNECT_PORT = Option.whole("clnrest-connect-port", null, 1, 65535,
+            "should be a port between 1 and 65535.", "Port clients reach this server on, for clnrest-connect-uri (default clnrest-port)");
+    public static final Option<List<String>> SERVER_NAMES = Option.strings("clnrest-server-names", List.of(),
+                    "Extra DNS name or IP for the server certificate (repeatable); the certificate is re-issued by the same CA when the list changes")
+            .checkEach(Options::validName, "`clnrest-server-names` %s should be a DNS name or an IP.");
+    public static final Option<Long> METRICS_PORT = Option.whole("clnrest-metrics-port", null, 1024, 65535,
+            "should be a valid available port between 1024 and 65535.",
+            "Serve Prometheus metrics over http on this port (GET /metrics); off when unset");
+    public static final Option<String> METRICS_HOST = Option.string("clnrest-metrics-host", "127.0.0.1",
+                    "Address the metrics server binds to (default 127.0.0.1)")
+            .check(Options::validHost, "`clnrest-metrics-host` should be a valid IP.");
 
     /** In validation order: upstream's first, then ours. */
     public static final List<Option<?>> ALL = List.of(PORT, PROTOCOL, HOST, CERTS, CSP, CORS_ORIGINS, SWAGGER_ROOT,
             BODY_LIMIT, REQUEST_MEMORY, BODY_TIMEOUT, NOTIFICATION_BUFFER, NOTIFICATION_BUFFER_TOTAL, IDLE_TIMEOUT, VALIDATE_REQUESTS,
-            CLUSTER, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_CONFIG);
+            CLUSTER, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_CONFIG, CONNECT_HOST, CONNECT_PORT, SERVER_NAMES,
+            METRICS_PORT, METRICS_HOST);
 
     /** The {@code options} array of the manifest. No defaults: an unset option is absent from init. */
     public static JsonArray manifestOptions() {
@@ -103,6 +118,7 @@ public final class Options {
                     || CLUSTER_CONFIG.given(opts) != null)) {
                 throw new Option.Invalid("`clnrest-cluster` must be set (the IP to bind the cluster to) for the other clnrest-cluster-* options.");
             }
+            checkMetrics(values, opts);
             RestConfig config = new RestConfig(values, configuration == null ? new JsonObject() : configuration);
             java.nio.file.Path clusterFile = config.clusterConfigFile();
             if (clusterFile != null && (!java.nio.file.Files.isReadable(clusterFile) || java.nio.file.Files.isDirectory(clusterFile))) {
@@ -114,6 +130,28 @@ public final class Options {
         }
     }
 
+    private static void checkMetrics(java.util.Map<Option<?>, Object> values, JsonObject opts) {
+        if (values.get(METRICS_PORT) == null && METRICS_HOST.given(opts) != null) {
+            throw new Option.Invalid("`clnrest-metrics-port` must be set (the port to serve metrics on) for `clnrest-metrics-host`.");
+        }
+        if (values.get(METRICS_PORT) != null && values.get(METRICS_PORT).equals(values.get(PORT))) {
+            throw new Option.Invalid("`clnrest-metrics-port` must differ from `clnrest-port`.");
+        }
+    }
+
+    private static final Pattern DNS_NAME = Pattern.compile(
+            "(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
+    /** A DNS name (a leading {@code *.} allowed, as certificates allow), an onion name, or an IP literal; never looked up. */
+    public static boolean validName(String name) {
+        if (name.length() <= 253 && DNS_NAME.matcher(name).matches() && !IPV4_LIKE.matcher(name).matches()) {
+            return true;
+        }
+        return validHost(name);
+    }
+
+    /** All digits and dots: an IP address or nothing, never a DNS name. */
+    private static final Pattern IPV4_LIKE = Pattern.compile("[0-9.]+");
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");

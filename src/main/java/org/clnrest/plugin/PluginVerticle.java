@@ -27,11 +27,15 @@ import org.slf4j.LoggerFactory;
 public class PluginVerticle extends AbstractVerticle {
     private static final Logger LOG = LoggerFactory.getLogger(PluginVerticle.class);
 
-    /** RPC methods this plugin adds to lightningd (issue: dynamic paths). */
+    /** RPC methods this plugin adds to lightningd; each is answered on its own {@link Bus#pluginRpcMethod} address. */
     public static final JsonArray RPC_METHODS = new JsonArray().add(new JsonObject()
             .put("name", "clnrest-register-path")
             .put("usage", "path rpc_method [http_method] [rune_required] [rune_restrictions]")
-            .put("description", "Register a dynamic REST path served by clnrest-vertx"));
+            .put("description", "Register a dynamic REST path served by clnrest-vertx"))
+            .add(new JsonObject()
+            .put("name", "clnrest-connect-uri")
+            .put("usage", "[rune] [restrictions]")
+            .put("description", "A clnrest+https:// connection URI (host, port, rune, certificates) for a rune, or for a new rune with these restrictions"));
 
     private final InputStream in;
     private final StdioChannel out;
@@ -127,13 +131,16 @@ public class PluginVerticle extends AbstractVerticle {
 
     private void forwardRpcMethod(Object id, String method, Object params) {
         JsonObject body = new JsonObject().put("method", method).put("params", params);
-        vertx.eventBus().<JsonObject>request(Bus.PLUGIN_RPC_METHOD, body)
+        vertx.eventBus().<JsonObject>request(Bus.pluginRpcMethod(method), body)
                 .onSuccess(reply -> respond(id, reply.body()))
                 .onFailure(e -> respondError(id, errorOf(e, method)));
     }
 
     private static JsonObject errorOf(Throwable e, String method) {
         if (e instanceof ReplyException r) {
+            if (r.failureType() == ReplyFailure.NO_HANDLERS && declared(method)) {
+                return new JsonObject().put("code", -32000).put("message", method + " is not available until clnrest-vertx has started");
+            }
             if (r.failureType() == ReplyFailure.NO_HANDLERS) {
                 return new JsonObject().put("code", -32601).put("message", "Unknown command '" + method + "'");
             }
@@ -146,6 +153,10 @@ public class PluginVerticle extends AbstractVerticle {
             }
         }
         return new JsonObject().put("code", -1).put("message", String.valueOf(e.getMessage()));
+    }
+
+    private static boolean declared(String method) {
+        return RPC_METHODS.stream().anyMatch(m -> method.equals(((JsonObject) m).getString("name")));
     }
 
     private void respond(Object id, JsonObject result) {

@@ -59,6 +59,39 @@ public final class RestConfig {
         return certs == null ? rpcFile.getParent() : lightningDir.resolve(certs).normalize();
     }
 
+    /**
+     * The names the server certificate must carry beyond its usual ones: clnrest-server-names, and
+     * clnrest-connect-host (a client given a connection URI verifies the server by that name). Empty: none asked.
+     */
+    public List<String> extraServerNames() {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(get(Options.SERVER_NAMES));
+        if (get(Options.CONNECT_HOST) != null) {
+            names.add(get(Options.CONNECT_HOST));
+        }
+        return List.copyOf(names);
+    }
+
+    /** clnrest-connect-host, else clnrest-host (null when that is a wildcard address no client can dial). */
+    public String connectHost() {
+        String h = get(Options.CONNECT_HOST);
+        if (h != null) {
+            return h;
+        }
+        h = get(Options.HOST);
+        return h.equals("0.0.0.0") || h.equals("::") ? null : h;
+    }
+
+    public int connectPort() {
+        Long p = get(Options.CONNECT_PORT);
+        return p == null ? port() : p.intValue();
+    }
+
+    /** {host, port} of the metrics server when clnrest-metrics-port is set, else null. */
+    public JsonObject metrics() {
+        Long p = get(Options.METRICS_PORT);
+        return p == null ? null : new JsonObject().put("host", get(Options.METRICS_HOST)).put("port", p.intValue());
+    }
+
     Path clusterConfigFile() {
         String file = get(Options.CLUSTER_CONFIG);
         return file == null ? null : lightningDir.resolve(file).normalize();

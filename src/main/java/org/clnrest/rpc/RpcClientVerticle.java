@@ -14,6 +14,8 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.SocketAddress;
 
 import org.clnrest.bus.Bus;
+import org.clnrest.metrics.Metrics;
+import org.clnrest.metrics.Stats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,8 @@ public class RpcClientVerticle extends AbstractVerticle {
     private int roundRobin;
     /** Set when lightningd says shutdown: calls in flight and new ones fail at once. */
     private boolean stopping;
+    /** Metrics (no-ops unless clnrest-metrics-port is set; installed before this verticle starts). */
+    private Stats stats;
 
     @Override
     public void start() {
@@ -45,6 +49,7 @@ public class RpcClientVerticle extends AbstractVerticle {
         address = SocketAddress.domainSocketAddress(conf.getString("rpcFile"));
         poolSize = Math.max(1, conf.getInteger("poolSize", 2));
         defaultTimeoutMs = conf.getLong("timeoutMs", 0L);
+        stats = Metrics.stats();
         client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000));
         RpcReply.LocalCodec.register(vertx.eventBus());
         vertx.eventBus().<JsonObject>consumer(Bus.RPC_CALL, this::onCall);
@@ -73,10 +78,15 @@ public class RpcClientVerticle extends AbstractVerticle {
         long timeoutMs = t != null ? Long.parseLong(t) : defaultTimeoutMs;
         // lightningd shows the id in its logs: name the plugin and the method, then a counter.
         String id = "clnrest-vertx:" + method + "#" + (++nextId);
+        long started = stats.rpcStart();
         connection()
                 .compose(c -> c.call(id, method, params, timeoutMs))
-                .onSuccess(reply -> msg.reply(reply))
+                .onSuccess(reply -> {
+                    stats.rpcEnd(started, method, reply.isError() ? reply.errorCode() : 0);
+                    msg.reply(reply);
+                })
                 .onFailure(e -> {
+                    stats.rpcEnd(started, method, Stats.UNREACHED);
                     int code = e instanceof RpcUnavailable u && u.timeout() ? Bus.FAIL_RPC_TIMEOUT : Bus.FAIL_RPC_UNAVAILABLE;
                     msg.fail(code, e.getMessage());
                 });

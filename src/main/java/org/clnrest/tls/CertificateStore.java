@@ -3,7 +3,6 @@ package org.clnrest.tls;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +11,12 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -49,6 +49,9 @@ public final class CertificateStore {
             "ca.pem", "ca-key.pem", "server.pem", "server-key.pem", "client.pem", "client-key.pem");
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
+    static final long VALIDITY_DAYS = 3650;
+    static final X500Name SERVER_SUBJECT = new X500Name("CN=cln rest server");
+
     private CertificateStore() {}
 
     /** What {@link #ensure} did. */
@@ -63,7 +66,7 @@ public final class CertificateStore {
      * first wait up to that long for another writer (cln-grpc writes the same set in the same place at
      * start-up), so that both plugins end up with one identity. Blocking: run off the event loop.
      */
-    public static Outcome ensure(Path dir, String host, Duration waitFor) throws Exception {
+    public static Outcome ensure(Path dir, List<GeneralName> names, Duration waitFor) throws Exception {
         if (complete(dir)) {
             return Outcome.REUSED;
         }
@@ -74,11 +77,11 @@ public final class CertificateStore {
                 return Outcome.REUSED;
             }
         }
-        generate(dir, host);
+        generate(dir, names);
         return Outcome.GENERATED;
     }
 
-    static void generate(Path dir, String host) throws Exception {
+    static void generate(Path dir, List<GeneralName> sans) throws Exception {
         Files.createDirectories(dir);
         KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
         gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
@@ -88,8 +91,7 @@ public final class CertificateStore {
 
         X500Name caName = new X500Name("CN=cln Root REST CA");
         X509CertificateHolder ca = sign(caName, caName, caKey, caKey, null, true, null);
-        List<GeneralName> sans = subjectAltNames(host);
-        X509CertificateHolder server = sign(caName, new X500Name("CN=cln rest server"), caKey, serverKey, sans, false,
+        X509CertificateHolder server = sign(caName, SERVER_SUBJECT, caKey, serverKey, sans, false,
                 KeyPurposeId.id_kp_serverAuth);
         X509CertificateHolder client = sign(caName, new X500Name("CN=cln rest client"), caKey, clientKey, sans, false,
                 KeyPurposeId.id_kp_clientAuth);
@@ -103,28 +105,20 @@ public final class CertificateStore {
         writePem(dir.resolve("client.pem"), client, false);
     }
 
-    static List<GeneralName> subjectAltNames(String host) throws IOException {
-        List<GeneralName> sans = new ArrayList<>();
-        sans.add(new GeneralName(GeneralName.dNSName, "cln"));
-        sans.add(new GeneralName(GeneralName.dNSName, "localhost"));
-        sans.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
-        sans.add(new GeneralName(GeneralName.iPAddress, "::1"));
-        if (host != null && !host.equals("localhost") && !host.equals("127.0.0.1") && !host.equals("::1")) {
-            // A literal (validated by Options): parsed, never resolved.
-            String ip = InetAddress.getByName(host).getHostAddress();
-            sans.add(new GeneralName(GeneralName.iPAddress, ip));
-        }
-        return sans;
-    }
-
     private static X509CertificateHolder sign(X500Name issuer, X500Name subject, KeyPair issuerKey, KeyPair subjectKey,
                                               List<GeneralName> sans, boolean isCa, KeyPurposeId purpose) throws Exception {
+        return sign(issuer, subject, issuerKey.getPrivate(), issuerKey.getPublic(), subjectKey.getPublic(), sans, isCa, purpose);
+    }
+
+    /** A certificate for {@code subjectKey}, signed by {@code issuerKey}: valid from yesterday for 3650 days. */
+    static X509CertificateHolder sign(X500Name issuer, X500Name subject, PrivateKey issuerKey, PublicKey issuerPublic,
+                                      PublicKey subjectKey, List<GeneralName> sans, boolean isCa, KeyPurposeId purpose) throws Exception {
         Instant now = Instant.now();
         X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, new SecureRandom()),
-                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))), subject, subjectKey.getPublic());
+                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(VALIDITY_DAYS))), subject, subjectKey);
         JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-        b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey.getPublic()));
-        b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuerKey.getPublic()));
+        b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey));
+        b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuerPublic));
         if (isCa) {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
@@ -134,7 +128,7 @@ public final class CertificateStore {
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
             b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
         }
-        ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate());
+        ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey);
         return b.build(signer);
     }
 
@@ -142,7 +136,7 @@ public final class CertificateStore {
         writePem(file, new JcaPKCS8Generator(key.getPrivate(), null).generate(), true);
     }
 
-    private static void writePem(Path file, Object pemObject, boolean secret) throws IOException {
+    static void writePem(Path file, Object pemObject, boolean secret) throws IOException {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(text)) {
             w.writeObject(pemObject);

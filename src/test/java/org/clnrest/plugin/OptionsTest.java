@@ -138,4 +138,36 @@ class OptionsTest {
         assertEquals("`clnrest-validate-requests` should be true or false.",
                 reason(new JsonObject().put("clnrest-port", 3010).put("clnrest-validate-requests", "maybe")));
     }
+
+    @Test
+    void issue18OptionsAndTheirDisableReasons() {
+        JsonObject base = new JsonObject().put("clnrest-port", 3010);
+        assertEquals("`clnrest-connect-host` should be a DNS name or an IP.", reason(base.copy().put("clnrest-connect-host", "bad host")));
+        assertEquals("`clnrest-connect-host` should be a DNS name or an IP.", reason(base.copy().put("clnrest-connect-host", "*.example.com")));
+        assertEquals("`clnrest-connect-port` 0, should be a port between 1 and 65535.", reason(base.copy().put("clnrest-connect-port", 0)));
+        assertEquals("`clnrest-server-names` -x.com should be a DNS name or an IP.",
+                reason(base.copy().put("clnrest-server-names", new JsonArray().add("ok.example.com").add("-x.com"))));
+        assertEquals("`clnrest-server-names` 1.2.3 should be a DNS name or an IP.",
+                reason(base.copy().put("clnrest-server-names", new JsonArray().add("1.2.3"))));
+        assertEquals("`clnrest-metrics-port` 80, should be a valid available port between 1024 and 65535.",
+                reason(base.copy().put("clnrest-metrics-port", 80)));
+        assertEquals("`clnrest-metrics-host` should be a valid IP.", reason(base.copy().put("clnrest-metrics-port", 9100).put("clnrest-metrics-host", "metrics.local")));
+        assertEquals("`clnrest-metrics-port` must be set (the port to serve metrics on) for `clnrest-metrics-host`.",
+                reason(base.copy().put("clnrest-metrics-host", "0.0.0.0")));
+        assertEquals("`clnrest-metrics-port` must differ from `clnrest-port`.", reason(base.copy().put("clnrest-metrics-port", 3010)));
+
+        RestConfig off = Options.validate(base.copy().put("clnrest-host", "0.0.0.0"), CONF).config();
+        assertNull(off.metrics(), "metrics are off by default");
+        assertEquals(List.of(), off.extraServerNames());
+        assertNull(off.connectHost(), "0.0.0.0 is no address a client can dial");
+        assertEquals(3010, off.connectPort());
+        RestConfig on = Options.validate(base.copy().put("clnrest-connect-host", "abc.onion").put("clnrest-connect-port", 80)
+                .put("clnrest-server-names", new JsonArray().add("*.example.com").add("10.0.0.7").add("abc.onion"))
+                .put("clnrest-metrics-port", 9100), CONF).config();
+        assertEquals(List.of("*.example.com", "10.0.0.7", "abc.onion"), on.extraServerNames(), "the connect host once");
+        assertEquals("abc.onion", on.connectHost());
+        assertEquals(80, on.connectPort());
+        assertEquals(new JsonObject().put("host", "127.0.0.1").put("port", 9100), on.metrics());
+        assertEquals("127.0.0.1", Options.validate(base, CONF).config().connectHost(), "clnrest-host by default");
+    }
 }

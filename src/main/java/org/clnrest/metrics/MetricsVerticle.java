@@ -1,0 +1,110 @@
+package org.clnrest.metrics;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+
+import org.clnrest.bus.Bus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prometheus metrics (deployed by name, only when clnrest-metrics-port is set): a Micrometer registry for
+ * Vert.x's own HTTP server metrics (through {@link LazyMetrics}) and this plugin's {@link Stats}, served as
+ * {@code GET /metrics} over plain HTTP on its own address (default 127.0.0.1), away from the REST port.
+ * Config: {@code {host, port}}. Deployed before the RPC client and the REST server, so both are measured.
+ */
+public class MetricsVerticle extends AbstractVerticle {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsVerticle.class);
+    /** Histogram buckets of every timer: 0.5 ms to 10 s. */
+    static final Duration[] BUCKETS = {Duration.ofMillis(1).dividedBy(2), Duration.ofMillis(1), Duration.ofMillis(2),
+            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+            Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    private PrometheusMeterRegistry registry;
+    private HttpServer server;
+
+    @Override
+    public void start(Promise<Void> started) {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(histograms());
+        MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+                .addLabels(Label.LOCAL).addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+                .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS);
+        LazyMetrics.INSTANCE.use(new MicrometerMetricsFactory(registry).metrics(new VertxOptions().setMetricsOptions(options)));
+        MicrometerStats stats = new MicrometerStats(registry);
+        Metrics.install(stats);
+        vertx.eventBus().localConsumer(Bus.NOTIFICATION, m -> stats.received.increment());
+        vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> stats.broadcast.increment(m.body().size()));
+        String host = config().getString("host");
+        int port = config().getInteger("port");
+        String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/metrics";
+        vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setMaxHeaderSize(8 * 1024))
+                .requestHandler(this::handle)
+                .listen()
+                .onSuccess(s -> {
+                    server = s;
+                    LOG.info("Metrics at {}", url);
+                    started.complete();
+                })
+                .onFailure(e -> started.fail("could not listen on " + url + " (metrics): " + e.getMessage()));
+    }
+
+    /** Every timer a Prometheus histogram with {@link #BUCKETS}. */
+    private static MeterFilter histograms() {
+        return new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                if (id.getType() != Meter.Type.TIMER) {
+                    return config;
+                }
+                double[] slos = new double[BUCKETS.length];
+                for (int i = 0; i < slos.length; i++) {
+                    slos[i] = BUCKETS[i].toNanos();
+                }
+                return DistributionStatisticConfig.builder().serviceLevelObjectives(slos).build().merge(config);
+            }
+        };
+    }
+
+    /** GET /metrics: the scrape, rendered off the event loop; anything else 404/405. */
+    private void handle(HttpServerRequest req) {
+        if (!req.path().equals("/metrics")) {
+            req.response().setStatusCode(404).end();
+        } else if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+            req.response().setStatusCode(405).putHeader("Allow", "GET").end();
+        } else {
+            vertx.executeBlocking(() -> registry.scrape(), false).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
+                } else {
+                    req.response().setStatusCode(500).end();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}
