@@ -48,7 +48,14 @@ public final class Main {
             demo(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        StdioChannel out = StdioChannel.capture(); // before anything can print
+        StdioChannel out;
+        try {
+            out = StdioChannel.capture(); // before anything can print
+        } catch (java.io.IOException e) {
+            System.err.println("clnrest-vertx: cannot open lightningd's channel: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4)
                 .setEventLoopPoolSize(eventLoops()));
         Main main = new Main(vertx);
