@@ -103,6 +103,8 @@ final class Wrk {
                 try {
                     long wait = deadlineNanos > 0 ? deadlineNanos - System.nanoTime() : seconds * 2_000_000_000L;
                     stopped.await(Math.max(0, wait), TimeUnit.NANOSECONDS);
+                    // Not before wrk has set its SIGINT handler (else the signal kills it without a report).
+                    Thread.sleep(Math.max(0, 300 - (System.nanoTime() - t0) / 1_000_000));
                     if (p.isAlive() && (deadlineNanos > 0 || stopped.getCount() == 0)) {
                         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
                     }
