@@ -14,6 +14,7 @@ import org.clnrest.bus.Bus;
 import org.clnrest.http.RestVerticle;
 import org.clnrest.notify.NotificationBroadcaster;
 import org.clnrest.paths.PathRegistryVerticle;
+import org.clnrest.plugin.Env;
 import org.clnrest.plugin.Options;
 import org.clnrest.plugin.PluginVerticle;
 import org.clnrest.plugin.RestConfig;
@@ -57,7 +58,7 @@ public final class Main {
             return;
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4)
-                .setEventLoopPoolSize(eventLoops()));
+                .setEventLoopPoolSize(Env.eventLoops()));
         Main main = new Main(vertx);
         Uptime.log(main.LOG, "Vert.x up");
         vertx.eventBus().<JsonObject>consumer(Bus.PLUGIN_INIT, main::onInit);
@@ -75,24 +76,6 @@ public final class Main {
      */
     private static void demo(String[] args) throws Exception {
         Class.forName("org.clnrest.demo.DemoNode").getMethod("main", String[].class).invoke(null, (Object) args);
-    }
-
-    /**
-     * One event loop by default: every verticle then runs on the same thread, so a REST call's hops (HTTP →
-     * bus → RPC socket → bus → HTTP) cost no thread wake-ups, and the plugin never takes more than about
-     * one core from the node's machine. {@code CLNREST_EVENT_LOOPS} raises it.
-     */
-    static int eventLoops() {
-        return (int) Math.max(1, envLong("CLNREST_EVENT_LOOPS", 1));
-    }
-
-    /** A whole number from the environment, {@code dflt} when unset or not a number. */
-    private static long envLong(String name, long dflt) {
-        try {
-            return Long.parseLong(System.getenv().getOrDefault(name, Long.toString(dflt)));
-        } catch (NumberFormatException e) {
-            return dflt;
-        }
     }
 
     /** lightningd's init: validate, then bring up RPC, TLS identity and HTTP; answer {} or {disable}. */
@@ -123,11 +106,6 @@ public final class Main {
                 });
     }
 
-    /** 3 s; the class-data-sharing training run gives the JVM longer, to write its archive at exit. */
-    static long exitDeadlineMs() {
-        return envLong("CLNREST_EXIT_DEADLINE_MS", 3000);
-    }
-
     private static JsonObject disable(String reason) {
         return new JsonObject().put(Bus.F_DISABLE, reason);
     }
@@ -143,7 +121,7 @@ public final class Main {
                         .map(r -> !r.isError() && r.resultObject().getJsonObject("configs", new JsonObject()).containsKey("grpc-port"))
                         .otherwise(false);
         return grpcRuns.compose(wait -> vertx.executeBlocking(() -> {
-            CertificateStore.Outcome o = CertificateStore.ensure(config.certsDir(), config.host(), wait ? GRPC_CERT_WAIT : Duration.ZERO);
+            CertificateStore.Outcome o = CertificateStore.ensure(config.certsDir(), config.get(Options.HOST), wait ? GRPC_CERT_WAIT : Duration.ZERO);
             LOG.info("{} the TLS identity in {}", o == CertificateStore.Outcome.REUSED ? "Using" : "Generated", config.certsDir());
             return null;
         })).recover(e -> Future.failedFuture(new IllegalStateException(
@@ -159,7 +137,7 @@ public final class Main {
         vertx.eventBus().publish(Bus.PLUGIN_STOPPING, new JsonObject());
         Thread killer = new Thread(() -> {
             try {
-                Thread.sleep(exitDeadlineMs()); // a hard deadline: lightningd expects the plugin gone promptly
+                Thread.sleep(Env.exitDeadlineMs()); // a hard deadline: lightningd expects the plugin gone promptly
             } catch (InterruptedException ignored) {
                 // exit now
             }

@@ -61,6 +61,11 @@ public final class Harness implements AutoCloseable {
         return start(b -> { });
     }
 
+    /** The rune with its first character changed to another: always a forgery, never the rune itself by luck. */
+    public static String forged(String rune) {
+        return (rune.charAt(0) == 'A' ? "B" : "A") + rune.substring(1);
+    }
+
     public WebClient client(Vertx vertx) {
         return client(vertx, true);
     }

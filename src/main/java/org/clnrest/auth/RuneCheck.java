@@ -14,8 +14,14 @@ import org.clnrest.rpc.RpcReply;
 public final class RuneCheck {
     /** checkrune must answer quickly; a node that does not is treated as unavailable. */
     static final long CHECK_TIMEOUT_MS = 30_000;
+    /**
+     * checkrune calls waiting on lightningd at once. lightningd answers them one at a time on its main loop: past
+     * this many, a new one would only wait behind the others (and hold its request's memory), so it is refused.
+     */
+    public static final int MAX_PENDING = 256;
 
     private final Rpc rpc;
+    private int pending;
 
     public RuneCheck(Rpc rpc) {
         this.rpc = rpc;
@@ -23,7 +29,7 @@ public final class RuneCheck {
 
     /** Why a rune was refused. {@code missing}: no rune at all; {@code error}: lightningd's error object. */
     public static final class AuthFailure extends RuntimeException {
-        public enum Kind { MISSING, REFUSED, INVALID }
+        public enum Kind { MISSING, REFUSED, INVALID, BUSY }
 
         private final Kind kind;
         private final JsonObject error;
@@ -58,6 +64,10 @@ public final class RuneCheck {
         if (rune == null || rune.isBlank()) {
             return Future.failedFuture(missing());
         }
+        if (pending >= MAX_PENDING) {
+            return Future.failedFuture(new AuthFailure(AuthFailure.Kind.BUSY, new JsonObject().put("code", -32000)
+                    .put("message", "Server busy: " + MAX_PENDING + " rune checks are waiting for lightningd")));
+        }
         JsonObject req = new JsonObject().put("rune", rune.trim());
         if (nodeid != null) {
             req.put("nodeid", nodeid);
@@ -68,7 +78,8 @@ public final class RuneCheck {
         if (params != null) {
             req.put("params", params);
         }
-        return rpc.call("checkrune", req, CHECK_TIMEOUT_MS).compose(RuneCheck::verdict);
+        pending++;
+        return rpc.call("checkrune", req, CHECK_TIMEOUT_MS).andThen(ar -> pending--).compose(RuneCheck::verdict);
     }
 
     private static Future<Void> verdict(RpcReply reply) {

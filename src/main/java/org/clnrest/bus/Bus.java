@@ -7,8 +7,9 @@ package org.clnrest.bus;
  * address                  kind      body                                   reply
  * ------------------------ --------- -------------------------------------- -----------------------------
  * clnrest.plugin.init      request   JsonObject {options, configuration}    JsonObject {} or {disable}
- * clnrest.plugin.stopping  publish   JsonObject {reason}                    -
+ * clnrest.plugin.stopping  publish   JsonObject {} (empty)                  -
  * clnrest.rpc.call         request   JsonObject {method, params?}           {@link org.clnrest.rpc.RpcReply}
+ *                                    header timeout = ms (optional)         or fail(503|504, why)
  * clnrest.notification     publish   JsonObject {"&lt;topic&gt;": {...}}    -
  *                                    header topic = &lt;topic&gt;, header seq = arrival number
  * clnrest.notification.batch publish JsonArray of the notifications of one tick (the one-second timer)
@@ -16,7 +17,6 @@ package org.clnrest.bus;
  * clnrest.paths.changed    publish   JsonArray of routes (the whole table)  -
  * clnrest.paths.list       request   (empty)                                JsonArray of routes
  *   route = {path, http_method, rpc_method, rune_required, rune_restrictions?}  ({@link org.clnrest.paths.DynamicPaths})
- * clnrest.log              send      JsonObject {level, message}            -   (log to lightningd)
  * </pre>
  *
  * RPC replies travel as {@link org.clnrest.rpc.RpcReply} objects with a local-only codec: a reply of 100 MB
@@ -69,6 +69,9 @@ public final class Bus {
     public static final String F_OPTIONS = "options";
     public static final String F_CONFIGURATION = "configuration";
     public static final String F_DISABLE = "disable";
+
+    /** Header on {@link #RPC_CALL}: milliseconds lightningd has to answer (none: the client's default). */
+    public static final String H_TIMEOUT = "timeout";
 
     /** Failure codes used with {@code Message.fail} on {@link #RPC_CALL} when lightningd was not reached. */
     public static final int FAIL_RPC_UNAVAILABLE = 503;

@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
+import org.clnrest.auth.RefusalLog;
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.auth.RuneId;
 import org.clnrest.bus.Bus;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public class ClusterVerticle extends AbstractVerticle {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterVerticle.class);
 
+    private final RefusalLog refusals = new RefusalLog(LOG, "Refused a cluster call");
     private Vertx clustered;
     private Rpc rpc;
     private RuneCheck runes;
@@ -78,13 +80,12 @@ public class ClusterVerticle extends AbstractVerticle {
                 })
                 .onFailure(e -> {
                     if (e instanceof RuneCheck.AuthFailure f) {
-                        LOG.info("Refused cluster call {} for rune #{}: Error code {}: {}", method, runeId,
-                                f.error().getValue("code"), f.error().getString("message"));
+                        refusals.refused(method + " for rune #" + runeId, f.error().getValue("code"), f.error().getString("message"));
                         m.reply(new JsonObject().put("error", f.error()));
                     } else if (e instanceof RpcUnavailable u) {
                         m.reply(error(-32000, "lightningd is unavailable: " + u.getMessage()));
                     } else {
-                        LOG.error("Cluster call {} failed", method, e);
+                        LOG.error("Cluster call {} failed: {}", method, e.getMessage());
                         m.reply(error(-32603, "Internal error in clnrest-vertx (see the plugin's log)"));
                     }
                 });

@@ -29,9 +29,13 @@ public final class ApiError extends RuntimeException {
     }
 
     // ---- the table -------------------------------------------------------------------------------------
-    /** A rune refused by {@link org.clnrest.auth.RuneCheck}: no rune 403; checkrune error or valid:false 401. */
+    /** A rune refused by {@link org.clnrest.auth.RuneCheck}: no rune 403; checkrune error or valid:false 401; too many checks waiting 503. */
     public static ApiError auth(org.clnrest.auth.RuneCheck.AuthFailure f) {
-        int status = f.kind() == org.clnrest.auth.RuneCheck.AuthFailure.Kind.MISSING ? 403 : 401;
+        int status = switch (f.kind()) {
+            case MISSING -> 403;
+            case BUSY -> 503;
+            case REFUSED, INVALID -> 401;
+        };
         return new ApiError(status, f.error());
     }
 
@@ -76,6 +80,21 @@ public final class ApiError extends RuntimeException {
         return of(413, -32602, "Request body is larger than the limit of " + limit + " bytes (clnrest-body-limit)");
     }
 
+    /** More values in the params than {@code ParamsBudget.MAX_VALUES}: a tree that size is never built. */
+    public static ApiError tooManyValues(String format, int max) {
+        return of(413, -32602, "Invalid " + format + " body: more than " + max + " values");
+    }
+
+    /** The body did not arrive within clnrest-body-timeout of the request's head. */
+    public static ApiError bodyTimeout(long seconds) {
+        return of(408, -32602, "Request body not received within " + seconds + " s (clnrest-body-timeout)");
+    }
+
+    /** Requests in flight hold clnrest-request-memory already, or too many calls wait on lightningd. */
+    public static ApiError busy(String why) {
+        return of(503, -32000, "Server busy: " + why);
+    }
+
     /** The request line or the headers are over the server's limits (16 KiB of headers). */
     public static ApiError headersTooLarge(String what) {
         return of(what.equals("headers") ? 431 : 414, -32602, "Request " + what + " too large");
@@ -89,8 +108,14 @@ public final class ApiError extends RuntimeException {
         return of(405, -32601, "Path invalid, http_method must be POST for CLN methods");
     }
 
-    public static ApiError methodNotAllowed(String path, String method) {
-        return of(405, -32601, "Dynamic path: " + path + " has no http_method:" + method + " registered");
+    /** A registered path requested with an HTTP method none of its routes has: upstream names the requested path. */
+    public static ApiError methodNotAllowed(String requestedPath, String method) {
+        return of(405, -32601, "Dynamic path: " + requestedPath + " has no http_method:" + method + " registered");
+    }
+
+    /** A path this server serves (Swagger UI, the contract) requested with another HTTP method. */
+    public static ApiError methodNotAllowedHere(String method) {
+        return of(405, -32601, "Method " + method + " not allowed on this path");
     }
 
     public static ApiError internal() {

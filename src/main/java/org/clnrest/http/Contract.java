@@ -1,12 +1,46 @@
 package org.clnrest.http;
 
+import java.io.IOException;
+import java.io.InputStream;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.openapi.contract.OpenAPIContract;
+
 /**
- * The typed contract ({@code openapi.yaml} / {@code openapi.json}) as the HTTP side reads it. The build-time
- * generator ({@code src/test/java/org/clnrest/contract/ContractGenerator}) writes what this class names.
+ * The typed contract as the plugin ships it: {@code openapi.yaml} (the contract) and {@code openapi.json} (the
+ * generator's JSON rendering of the same document, read because parsing half a megabyte of YAML would add
+ * about half a second to start-up). The build-time generator (src/test/.../contract/ContractGenerator) writes
+ * both and names each typed operation's lightningd method with {@link #TYPED}.
  */
 public final class Contract {
-    private Contract() {}
-
     /** On each typed operation: the lightningd method it describes (routed by the generic POST /v1/{rpc_method}). */
     public static final String TYPED = "x-clnrest-method";
+
+    final Buffer yaml;
+    /** openapi.json as shipped (served as is), and parsed. */
+    final Buffer jsonBytes;
+    final JsonObject json;
+
+    private Contract(Buffer yaml, Buffer jsonBytes) {
+        this.yaml = yaml;
+        this.jsonBytes = jsonBytes;
+        this.json = new JsonObject(jsonBytes);
+    }
+
+    static Contract load() {
+        try (InputStream yaml = Contract.class.getResourceAsStream("/openapi.yaml");
+             InputStream json = Contract.class.getResourceAsStream("/openapi.json")) {
+            return new Contract(Buffer.buffer(yaml.readAllBytes()), Buffer.buffer(json.readAllBytes()));
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("openapi.yaml or openapi.json missing from the jar", e);
+        }
+    }
+
+    /** The contract the router is built from: see {@link ContractCopies#forRouter}. */
+    Future<OpenAPIContract> forRouter(Vertx vertx) {
+        return OpenAPIContract.from(vertx, ContractCopies.forRouter(json));
+    }
 }

@@ -9,15 +9,15 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Security headers and CORS for every response. {@code clnrest-cors-origins} entries are {@code *}, exact
- * origins ({@code https://app.example:8443}) or regular expressions matched against the whole Origin.
- * A matching Origin is echoed (or {@code *} when configured); a foreign one gets no CORS headers, so the
- * browser withholds the answer.
+ * Security headers and CORS on every answer, as upstream (tower-http's CorsLayer): with the default origin
+ * {@code *}, {@code Access-Control-Allow-Origin: *} goes on every response, whether or not the request named an
+ * Origin; with a list, a matching Origin is echoed (entries are exact origins or, this project's addition,
+ * regular expressions matched against the whole Origin) and a foreign one gets no CORS header, so the browser
+ * withholds the answer. Every OPTIONS request is a preflight, answered here with 200: methods {@code *} and the
+ * headers the browser asked for, as upstream's "any".
  */
 final class Cors implements Handler<RoutingContext> {
     private static final Pattern PLAIN_ORIGIN = Pattern.compile("https?://[A-Za-z0-9.\\-\\[\\]:]+");
-    private static final String ALLOW_HEADERS = "Rune, Nodeid, Content-Type, Accept, Authorization";
-    private static final String ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
 
     private final String csp;
     private final boolean any;
@@ -33,31 +33,36 @@ final class Cors implements Handler<RoutingContext> {
     }
 
     boolean allowed(String origin) {
-        return any || exact.contains(origin) || patterns.stream().anyMatch(p -> p.matcher(origin).matches());
+        return any || origin != null && (exact.contains(origin) || patterns.stream().anyMatch(p -> p.matcher(origin).matches()));
     }
 
     @Override
     public void handle(RoutingContext ctx) {
-        HttpServerResponse res = ctx.response();
+        String origin = ctx.request().getHeader("Origin");
+        boolean ok = headers(ctx.response(), origin);
+        if (ctx.request().method() == HttpMethod.OPTIONS) {
+            if (ok) {
+                String asked = ctx.request().getHeader("Access-Control-Request-Headers");
+                ctx.response().putHeader("Access-Control-Allow-Methods", "*")
+                        .putHeader("Access-Control-Allow-Headers", asked == null || asked.isBlank() ? "*" : asked);
+            }
+            ctx.response().setStatusCode(200).end();
+            return;
+        }
+        ctx.next();
+    }
+
+    /** The headers of every answer; true when the origin is allowed. */
+    boolean headers(HttpServerResponse res, String origin) {
         res.putHeader("Content-Security-Policy", csp);
         res.putHeader("X-Content-Type-Options", "nosniff");
-        String origin = ctx.request().getHeader("Origin");
-        boolean ok = origin != null && allowed(origin);
+        boolean ok = allowed(origin);
         if (ok) {
             res.putHeader("Access-Control-Allow-Origin", any ? "*" : origin);
             if (!any) {
                 res.putHeader("Vary", "Origin");
             }
         }
-        if (ctx.request().method() == HttpMethod.OPTIONS && ctx.request().getHeader("Access-Control-Request-Method") != null) {
-            if (ok) {
-                res.putHeader("Access-Control-Allow-Methods", ALLOW_METHODS)
-                        .putHeader("Access-Control-Allow-Headers", ALLOW_HEADERS)
-                        .putHeader("Access-Control-Max-Age", "600");
-            }
-            res.setStatusCode(204).end();
-            return;
-        }
-        ctx.next();
+        return ok;
     }
 }

@@ -1,56 +1,67 @@
 package org.clnrest.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 
 import org.clnrest.paths.DynamicPaths;
 
 /**
  * The OpenAPI document clients read at {@code /openapi.json} and {@code /openapi.yaml} (and Swagger UI):
- * the packaged contract plus one operation per registered dynamic path, re-rendered on each registration
- * and kept as ready bytes, since clients read it far more often than plugins register paths.
+ * the packaged contract as shipped, or, once plugins have registered paths, the contract plus one operation
+ * per registered path, rendered off the event loop when first asked for after a registration and kept. Anyone may read
+ * it (no rune): it names each path's lightningd method and whether a rune is needed, never the rune
+ * restrictions a plugin registered (they may fix params, which are the plugin's business).
  */
 final class ServedContract {
     private static final YAMLMapper YAML = new YAMLMapper();
     static final String DYNAMIC_TAG = "dynamic";
 
-    private final JsonObject base;
-    private final Buffer baseYaml;
-    private Buffer json;
-    private Buffer yaml;
+    private final Vertx vertx;
+    private final Contract base;
+    private DynamicPaths table = DynamicPaths.empty();
+    /** The current table's documents, rendered on a worker thread when first asked for (half a megabyte each). */
+    private Future<Buffer> json;
+    private Future<Buffer> yaml;
 
-    ServedContract(JsonObject base, Buffer baseYaml) {
+    ServedContract(Vertx vertx, Contract base) {
+        this.vertx = vertx;
         this.base = base;
-        this.baseYaml = baseYaml;
-        this.json = base.toBuffer();
-        this.yaml = baseYaml;
-    }
-
-    Buffer json() {
-        return json;
-    }
-
-    Buffer yaml() {
-        return yaml;
     }
 
     void update(DynamicPaths table) {
-        if (table.isEmpty()) {
-            json = base.toBuffer();
-            yaml = baseYaml;
-            return;
+        this.table = table;
+        json = null;
+        yaml = null;
+    }
+
+    /** GET handler: the document as JSON. */
+    void json(RoutingContext ctx) {
+        if (json == null) {
+            DynamicPaths t = table;
+            json = t.isEmpty() ? Future.succeededFuture(base.jsonBytes)
+                    : vertx.executeBlocking(() -> withDynamicPaths(base.json, t).toBuffer(), false);
         }
-        JsonObject doc = withDynamicPaths(base, table);
-        json = doc.toBuffer();
-        try {
-            yaml = Buffer.buffer(YAML.writeValueAsBytes(doc.getMap()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render the contract as YAML", e);
+        serve(ctx, "application/json", json);
+    }
+
+    /** GET handler: the document as YAML. */
+    void yaml(RoutingContext ctx) {
+        if (yaml == null) {
+            DynamicPaths t = table;
+            yaml = t.isEmpty() ? Future.succeededFuture(base.yaml)
+                    : vertx.executeBlocking(() -> Buffer.buffer(YAML.writeValueAsBytes(withDynamicPaths(base.json, t).getMap())), false);
         }
+        serve(ctx, "application/yaml", yaml);
+    }
+
+    private static void serve(RoutingContext ctx, String type, Future<Buffer> doc) {
+        doc.onSuccess(b -> ctx.response().putHeader("Content-Type", type).end(b)).onFailure(ctx::fail);
     }
 
     static JsonObject withDynamicPaths(JsonObject base, DynamicPaths table) {
@@ -82,9 +93,6 @@ final class ServedContract {
                 .put("tags", new JsonArray().add(DYNAMIC_TAG))
                 .put("summary", "Calls " + r.rpcMethod() + (r.runeRequired() ? "" : " (no rune needed)"))
                 .put("x-clnrest-rpc-method", r.rpcMethod());
-        if (r.runeRestrictions() != null) {
-            op.put("x-clnrest-rune-restrictions", r.runeRestrictions().copy());
-        }
         op.put("security", r.runeRequired() ? new JsonArray().add(new JsonObject().put("rune", new JsonArray())) : new JsonArray());
         JsonArray parameters = new JsonArray();
         for (String name : r.captures()) {

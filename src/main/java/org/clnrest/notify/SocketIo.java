@@ -64,7 +64,7 @@ public final class SocketIo {
      * {@code before} runs first (security headers, CORS).
      */
     public void mount(Router router, io.vertx.core.Handler<RoutingContext> before) {
-        router.route("/socket.io/").order(-10).handler(before).handler(this::handle);
+        router.route("/socket.io/").order(org.clnrest.http.RouteOrder.NOTIFICATIONS).handler(before).handler(this::handle);
     }
 
     public int clients() {

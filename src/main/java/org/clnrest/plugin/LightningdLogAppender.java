@@ -6,14 +6,15 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 
 import org.clnrest.auth.Redact;
+import org.clnrest.util.JavaNames;
 
 /**
  * Logback appender that turns log events into lightningd {@code log} notifications, so the plugin's lines
  * land in lightningd's log as {@code plugin-clnrest-vertx: ...}. Outside a plugin process (tests, the demo
  * node) it stays silent and the other appenders of the configuration take over.
  *
- * Every message passes through {@link Redact#runes}: a rune that slipped into a message is cut down to a
- * prefix before it reaches any log.
+ * Every message passes through {@link Redact#runes} (a rune that slipped into a message is cut down to a
+ * prefix) and {@link JavaNames#strip} (no class names: operators read this log, not developers).
  */
 public class LightningdLogAppender extends AppenderBase<ILoggingEvent> {
 
@@ -23,13 +24,13 @@ public class LightningdLogAppender extends AppenderBase<ILoggingEvent> {
         if (channel == null) {
             return;
         }
-        String message = Redact.runes(event.getFormattedMessage());
+        String message = event.getFormattedMessage();
         IThrowableProxy thrown = event.getThrowableProxy();
-        if (thrown != null) {
-            // One line, no stack trace: lightningd's log is read by operators, the trace goes to stderr/logback.
-            message = message + ": " + thrown.getClassName() + ": " + Redact.runes(String.valueOf(thrown.getMessage()));
+        if (thrown != null && thrown.getMessage() != null) {
+            // One line, no stack trace and no class name: lightningd's log is read by operators.
+            message = message + ": " + thrown.getMessage();
         }
-        channel.log(levelName(event.getLevel()), message);
+        channel.log(levelName(event.getLevel()), Redact.runes(JavaNames.strip(message)));
     }
 
     static String levelName(Level level) {

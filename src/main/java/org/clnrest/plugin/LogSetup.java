@@ -28,14 +28,14 @@ public class LogSetup extends ContextAwareBase implements Configurator {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(System.getenv("CLNREST_LOG_LEVEL"), Level.INFO));
+        root.setLevel(Level.toLevel(Env.logLevel(), Level.INFO));
         LightningdLogAppender lightningd = new LightningdLogAppender();
         lightningd.setContext(context);
         lightningd.setName("LIGHTNINGD");
         lightningd.start();
         root.addAppender(lightningd);
 
-        Level stderr = Level.toLevel(System.getenv("CLNREST_STDERR_LEVEL"), Level.OFF);
+        Level stderr = Level.toLevel(Env.stderrLevel(), Level.OFF);
         if (stderr != Level.OFF) {
             PatternLayoutEncoder encoder = new PatternLayoutEncoder();
             encoder.setContext(context);

@@ -1,9 +1,6 @@
 package org.clnrest.plugin;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -11,261 +8,106 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The plugin's options: what {@code getmanifest} declares and how {@code init} validates them, with
- * upstream CLNRest's exact disable reasons. The v23.08 spellings {@code rest-*} are accepted as aliases;
- * when both spellings are given, the {@code clnrest-*} one wins.
+ * Every option of the plugin, declared once: the manifest, the validation at init and the running
+ * configuration ({@link RestConfig#get}) all come from this list. The first seven are upstream CLNRest's, with
+ * its exact disable reasons and its v23.08 spellings ({@code rest-*}) as aliases; they are validated in
+ * upstream's order, so the first problem is the one reported.
  */
 public final class Options {
     private Options() {}
 
     public static final String DEFAULT_CSP = "default-src 'self'; font-src 'self'; img-src 'self' data:; "
             + "frame-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline';";
-    public static final long DEFAULT_BODY_LIMIT = 16L * 1024 * 1024;
-    public static final long DEFAULT_NOTIFICATION_BUFFER = 16L * 1024 * 1024;
-    public static final long DEFAULT_IDLE_TIMEOUT = 300;
+    private static final long MIB = 1024 * 1024;
 
-    /** One declared option: {@code type} as lightningd knows it; {@code alias} is the v23.08 name or null. */
-    record Spec(String name, String alias, String type, boolean multi, String description) {}
+    public static final Option<Long> PORT = Option.whole("clnrest-port", null, 1024, 65535,
+                    "should be a valid available port between 1024 and 65535.",
+                    "REST server port to listen on (no default: the plugin stays disabled without it)")
+            .alias("rest-port").required("`clnrest-port` option is not configured");
+    public static final Option<String> PROTOCOL = Option.string("clnrest-protocol", "https",
+                    "REST server protocol, http or https (default https)")
+            .alias("rest-protocol").check(p -> p.equals("http") || p.equals("https"), "`clnrest-protocol` can either be http or https.");
+    public static final Option<String> HOST = Option.string("clnrest-host", "127.0.0.1", "REST server host (default 127.0.0.1)")
+            .alias("rest-host").check(Options::validHost, "`clnrest-host` should be a valid IP.");
+    public static final Option<String> CERTS = Option.string("clnrest-certs", null,
+                    "Directory of the TLS identity ca.pem, server.pem, client.pem and keys (default: the directory of rpc-file)")
+            .alias("rest-certs");
+    public static final Option<String> CSP = Option.string("clnrest-csp", DEFAULT_CSP,
+            "Content-Security-Policy header sent with every response").alias("rest-csp");
+    public static final Option<List<String>> CORS_ORIGINS = Option.strings("clnrest-cors-origins", List.of("*"),
+                    "Allowed CORS origin (repeatable; exact origins or regular expressions; default *)")
+            .alias("rest-cors-origins")
+            .check(l -> !l.isEmpty() && l.stream().noneMatch(String::isBlank), "`clnrest-cors-origins` must not be empty!")
+            .checkEach(Options::originOrPattern, "`clnrest-cors-origins` %s is not a valid origin or regular expression.");
+    public static final Option<String> SWAGGER_ROOT = Option.string("clnrest-swagger-root", "/", "Path of the Swagger UI (default /)")
+            .alias("rest-swagger-root").check(r -> r.startsWith("/"), "`clnrest-swagger-root` must start with `/`");
 
-    static final List<Spec> SPECS = List.of(
-            new Spec("clnrest-port", "rest-port", "int", false,
-                    "REST server port to listen on (no default: the plugin stays disabled without it)"),
-            new Spec("clnrest-protocol", "rest-protocol", "string", false,
-                    "REST server protocol, http or https (default https)"),
-            new Spec("clnrest-host", "rest-host", "string", false,
-                    "REST server host (default 127.0.0.1)"),
-            new Spec("clnrest-certs", "rest-certs", "string", false,
-                    "Directory of the TLS identity ca.pem, server.pem, client.pem and keys (default: the directory of rpc-file)"),
-            new Spec("clnrest-csp", "rest-csp", "string", false,
-                    "Content-Security-Policy header sent with every response"),
-            new Spec("clnrest-cors-origins", "rest-cors-origins", "string", true,
-                    "Allowed CORS origin (repeatable; exact origins or regular expressions; default *)"),
-            new Spec("clnrest-swagger-root", "rest-swagger-root", "string", false,
-                    "Path of the Swagger UI (default /)"),
-            new Spec("clnrest-body-limit", null, "int", false,
-                    "Largest accepted request body in bytes (default 16777216); larger bodies get 413"),
-            new Spec("clnrest-notification-buffer", null, "int", false,
-                    "Bytes of notifications kept for a Socket.IO client that does not read (default 16777216); past it the client is disconnected"),
-            new Spec("clnrest-idle-timeout", null, "int", false,
-                    "Seconds before an idle HTTP or WebSocket connection is closed, and at most 10 s for a new one to send its first request head (default 300)"),
-            new Spec("clnrest-validate-requests", null, "bool", false,
-                    "Check JSON/YAML params of the methods the typed contract knows before calling lightningd (default true)"),
-            new Spec("clnrest-cluster", null, "string", false,
-                    "Join a clustered Vert.x event bus (Hazelcast) bound to this IP; off when unset"),
-            new Spec("clnrest-cluster-port", null, "int", false,
-                    "Hazelcast member port of the cluster (default 5701)"),
-            new Spec("clnrest-cluster-members", null, "string", true,
-                    "Other cluster member, host[:port] (repeatable; TCP-IP join)"),
-            new Spec("clnrest-cluster-config", null, "string", false,
-                    "A Hazelcast XML configuration file, used instead of the one built from the options above"));
+    // ---- this project's additions ------------------------------------------------------------------
+    public static final Option<Long> BODY_LIMIT = Option.whole("clnrest-body-limit", 16 * MIB, 1024, Integer.MAX_VALUE,
+            "should be a number of bytes, at least 1024.",
+            "Largest accepted request body in bytes (default 16777216); larger bodies get 413");
+    public static final Option<Long> REQUEST_MEMORY = Option.whole("clnrest-request-memory", 64 * MIB, 1024 * 1024, Integer.MAX_VALUE,
+            "should be a number of bytes, at least 1048576.",
+            "Bytes that requests not yet answered may hold in all (bodies and their params); past it requests get 503 (default 67108864)");
+    public static final Option<Long> BODY_TIMEOUT = Option.whole("clnrest-body-timeout", 60L, 1, 3600,
+            "should be a number of seconds between 1 and 3600.",
+            "Seconds a request may take to send its body once its head has arrived (default 60); slower ones get 408");
+    public static final Option<Long> NOTIFICATION_BUFFER = Option.whole("clnrest-notification-buffer", 16 * MIB, 65536, Integer.MAX_VALUE,
+            "should be a number of bytes, at least 65536.",
+            "Bytes of notifications kept for a Socket.IO client that does not read (default 16777216); past it the client is disconnected");
+    public static final Option<Long> IDLE_TIMEOUT = Option.whole("clnrest-idle-timeout", 300L, 1, 86_400,
+            "should be a number of seconds between 1 and 86400.",
+            "Seconds before an idle HTTP or WebSocket connection is closed, and at most 10 s for a new one to send its first request head (default 300)");
+    public static final Option<Boolean> VALIDATE_REQUESTS = Option.bool("clnrest-validate-requests", false,
+            "Check JSON/YAML params of the methods the typed contract knows, after the rune check, before calling lightningd (default false: lightningd judges them, as upstream)");
+    public static final Option<String> CLUSTER = Option.string("clnrest-cluster", null,
+                    "Join a clustered Vert.x event bus (Hazelcast) bound to this IP; off when unset")
+            .check(Options::validHost, "`clnrest-cluster` should be a valid IP to bind the cluster to.");
+    public static final Option<Long> CLUSTER_PORT = Option.whole("clnrest-cluster-port", 5701L, 1024, 65535,
+            "should be a port between 1024 and 65535.", "Hazelcast member port of the cluster (default 5701)");
+    public static final Option<List<String>> CLUSTER_MEMBERS = Option.strings("clnrest-cluster-members", List.of(),
+                    "Other cluster member, host[:port] (repeatable; TCP-IP join)")
+            .checkEach(m -> m.matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?"),
+                    "`clnrest-cluster-members` %s should be host or host:port.");
+    public static final Option<String> CLUSTER_CONFIG = Option.string("clnrest-cluster-config", null,
+            "A Hazelcast XML configuration file, used instead of the one built from the options above");
 
-    /** Set {@code CLNREST_VERTX_LEGACY_OPTIONS=false} to not declare the rest-* aliases (they clash with c-lightning-REST). */
-    static boolean legacyAliases() {
-        return !"false".equalsIgnoreCase(System.getenv("CLNREST_VERTX_LEGACY_OPTIONS"));
-    }
+    /** In validation order: upstream's first, then ours. */
+    public static final List<Option<?>> ALL = List.of(PORT, PROTOCOL, HOST, CERTS, CSP, CORS_ORIGINS, SWAGGER_ROOT,
+            BODY_LIMIT, REQUEST_MEMORY, BODY_TIMEOUT, NOTIFICATION_BUFFER, IDLE_TIMEOUT, VALIDATE_REQUESTS,
+            CLUSTER, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_CONFIG);
 
     /** The {@code options} array of the manifest. No defaults: an unset option is absent from init. */
     public static JsonArray manifestOptions() {
         JsonArray out = new JsonArray();
-        boolean aliases = legacyAliases();
-        for (Spec s : SPECS) {
-            out.add(option(s.name(), s.type(), s.multi(), s.description()));
-            if (aliases && s.alias() != null) {
-                out.add(option(s.alias(), s.type(), s.multi(), "Alias of " + s.name() + " (CLNRest v23.08 name)"));
-            }
-        }
+        boolean aliases = Env.legacyAliases();
+        ALL.forEach(o -> o.manifest(out, aliases));
         return out;
-    }
-
-    private static JsonObject option(String name, String type, boolean multi, String description) {
-        JsonObject o = new JsonObject().put("name", name).put("type", type).put("description", description);
-        if (multi) {
-            o.put("multi", true);
-        }
-        return o;
     }
 
     /** The outcome of {@link #validate}: exactly one of config and disableReason is set. */
-    public record Result(RestConfig config, String disableReason) {
-        static Result disable(String reason) {
-            return new Result(null, reason);
-        }
-    }
+    public record Result(RestConfig config, String disableReason) {}
 
-    /**
-     * Validate init's options against init's configuration, in upstream's order (port, protocol, host,
-     * cors, swagger root) so that the first problem is the one reported.
-     */
+    /** init's options, checked against the declarations, plus what init's configuration says of the node. */
     public static Result validate(JsonObject options, JsonObject configuration) {
-        Map<String, Object> opts = options == null ? Map.of() : options.getMap();
-
-        Object portValue = pick(opts, "clnrest-port");
-        if (portValue == null) {
-            return Result.disable("`clnrest-port` option is not configured");
-        }
-        Long port = asLong(portValue);
-        if (port == null || port < 1024 || port > 65535) {
-            return Result.disable("`clnrest-port` " + portValue + ", should be a valid available port between 1024 and 65535.");
-        }
-
-        String protocol = string(opts, "clnrest-protocol", "https");
-        if (!protocol.equals("http") && !protocol.equals("https")) {
-            return Result.disable("`clnrest-protocol` can either be http or https.");
-        }
-
-        String host = string(opts, "clnrest-host", "127.0.0.1");
-        if (!validHost(host)) {
-            return Result.disable("`clnrest-host` should be a valid IP.");
-        }
-
-        List<String> cors = strings(opts, "clnrest-cors-origins");
-        if (cors == null) {
-            cors = List.of("*");
-        } else if (cors.isEmpty() || cors.stream().anyMatch(String::isBlank)) {
-            return Result.disable("`clnrest-cors-origins` must not be empty!");
-        }
-        for (String origin : cors) {
-            if (!origin.equals("*")) {
-                try {
-                    Pattern.compile(origin);
-                } catch (PatternSyntaxException e) {
-                    return Result.disable("`clnrest-cors-origins` " + origin + " is not a valid origin or regular expression.");
-                }
-            }
-        }
-
-        String swaggerRoot = string(opts, "clnrest-swagger-root", "/");
-        if (!swaggerRoot.startsWith("/")) {
-            return Result.disable("`clnrest-swagger-root` must start with `/`");
-        }
-
-        Long bodyLimit = whole(opts, "clnrest-body-limit", DEFAULT_BODY_LIMIT, 1024, Long.MAX_VALUE);
-        if (bodyLimit == null) {
-            return Result.disable("`clnrest-body-limit` " + pick(opts, "clnrest-body-limit") + ", should be a number of bytes, at least 1024.");
-        }
-        Long notificationBuffer = whole(opts, "clnrest-notification-buffer", DEFAULT_NOTIFICATION_BUFFER, 65536, Integer.MAX_VALUE);
-        if (notificationBuffer == null) {
-            return Result.disable("`clnrest-notification-buffer` " + pick(opts, "clnrest-notification-buffer")
-                    + ", should be a number of bytes, at least 65536.");
-        }
-        Long idleTimeout = whole(opts, "clnrest-idle-timeout", DEFAULT_IDLE_TIMEOUT, 1, 86_400);
-        if (idleTimeout == null) {
-            return Result.disable("`clnrest-idle-timeout` " + pick(opts, "clnrest-idle-timeout")
-                    + ", should be a number of seconds between 1 and 86400.");
-        }
-
-        Object validateValue = pick(opts, "clnrest-validate-requests");
-        boolean validateRequests = true;
-        if (validateValue != null) {
-            if (validateValue instanceof Boolean b) {
-                validateRequests = b;
-            } else if ("true".equalsIgnoreCase(String.valueOf(validateValue)) || "false".equalsIgnoreCase(String.valueOf(validateValue))) {
-                validateRequests = Boolean.parseBoolean(String.valueOf(validateValue));
-            } else {
-                return Result.disable("`clnrest-validate-requests` should be true or false.");
-            }
-        }
-
-        JsonObject conf = configuration == null ? new JsonObject() : configuration;
-        String lightningDir = conf.getString("lightning-dir", ".");
-        JsonObject cluster = null;
-        String clusterHost = string(opts, "clnrest-cluster", null);
-        if (clusterHost != null) {
-            if (!validHost(clusterHost)) {
-                return Result.disable("`clnrest-cluster` should be a valid IP to bind the cluster to.");
-            }
-            Long clusterPort = whole(opts, "clnrest-cluster-port", 5701, 1024, 65535);
-            if (clusterPort == null) {
-                return Result.disable("`clnrest-cluster-port` " + pick(opts, "clnrest-cluster-port") + ", should be a port between 1024 and 65535.");
-            }
-            List<String> members = strings(opts, "clnrest-cluster-members");
-            members = members == null ? List.of() : members;
-            for (String m : members) {
-                if (!m.matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?")) {
-                    return Result.disable("`clnrest-cluster-members` " + m + " should be host or host:port.");
-                }
-            }
-            String clusterConfig = string(opts, "clnrest-cluster-config", null);
-            if (clusterConfig != null) {
-                Path file = Path.of(lightningDir).resolve(clusterConfig).toAbsolutePath().normalize();
-                if (!java.nio.file.Files.isReadable(file) || java.nio.file.Files.isDirectory(file)) {
-                    return Result.disable("`clnrest-cluster-config` " + clusterConfig + " is not a readable file.");
-                }
-                clusterConfig = file.toString();
-            }
-            cluster = new JsonObject().put("host", clusterHost).put("port", clusterPort.intValue())
-                    .put("members", new io.vertx.core.json.JsonArray(List.copyOf(members))).put("config", clusterConfig);
-        } else if (pick(opts, "clnrest-cluster-port") != null || strings(opts, "clnrest-cluster-members") != null
-                || pick(opts, "clnrest-cluster-config") != null) {
-            return Result.disable("`clnrest-cluster` must be set (the IP to bind the cluster to) for the other clnrest-cluster-* options.");
-        }
-        String rpcFileName = conf.getString("rpc-file", "lightning-rpc");
-        Path rpcFile = Path.of(lightningDir).resolve(rpcFileName).toAbsolutePath().normalize();
-        String certs = string(opts, "clnrest-certs", null);
-        Path certsDir = certs != null ? Path.of(lightningDir).resolve(certs).toAbsolutePath().normalize() : rpcFile.getParent();
-
-        return new Result(new RestConfig(port.intValue(), protocol, host, certsDir, string(opts, "clnrest-csp", DEFAULT_CSP),
-                List.copyOf(cors), swaggerRoot, bodyLimit, notificationBuffer, idleTimeout.intValue(), validateRequests, rpcFile, Path.of(lightningDir).toAbsolutePath().normalize(),
-                true, cluster), null);
-    }
-
-    /** The value of an option by its clnrest-* name, else by its rest-* alias. */
-    private static Object pick(Map<String, Object> opts, String name) {
-        Object v = opts.get(name);
-        if (v != null) {
-            return v;
-        }
-        for (Spec s : SPECS) {
-            if (s.name().equals(name) && s.alias() != null) {
-                return opts.get(s.alias());
-            }
-        }
-        return null;
-    }
-
-    private static String string(Map<String, Object> opts, String name, String dflt) {
-        Object v = pick(opts, name);
-        if (v instanceof List<?> list) {
-            v = list.isEmpty() ? null : list.get(list.size() - 1);
-        }
-        return v == null ? dflt : String.valueOf(v);
-    }
-
-    private static List<String> strings(Map<String, Object> opts, String name) {
-        Object v = pick(opts, name);
-        if (v == null) {
-            return null;
-        }
-        List<String> out = new ArrayList<>();
-        if (v instanceof List<?> list) {
-            list.forEach(x -> out.add(String.valueOf(x).trim()));
-        } else if (v instanceof JsonArray arr) {
-            arr.forEach(x -> out.add(String.valueOf(x).trim()));
-        } else {
-            out.add(String.valueOf(v).trim());
-        }
-        return out;
-    }
-
-    /** The option's whole-number value ({@code dflt} when unset), or null when it is not one within [min, max]. */
-    private static Long whole(Map<String, Object> opts, String name, long dflt, long min, long max) {
-        Object v = pick(opts, name);
-        if (v == null) {
-            return dflt;
-        }
-        Long l = asLong(v);
-        return l == null || l < min || l > max ? null : l;
-    }
-
-    private static Long asLong(Object v) {
-        if (v instanceof Number n) {
-            double d = n.doubleValue();
-            return d == Math.rint(d) ? n.longValue() : null;
-        }
+        JsonObject opts = options == null ? new JsonObject() : options;
         try {
-            return Long.parseLong(String.valueOf(v).trim());
-        } catch (NumberFormatException e) {
-            return null;
+            java.util.Map<Option<?>, Object> values = new java.util.LinkedHashMap<>();
+            for (Option<?> o : ALL) {
+                values.put(o, o.from(opts));
+            }
+            if (values.get(CLUSTER) == null && (CLUSTER_PORT.given(opts) != null || CLUSTER_MEMBERS.given(opts) != null
+                    || CLUSTER_CONFIG.given(opts) != null)) {
+                throw new Option.Invalid("`clnrest-cluster` must be set (the IP to bind the cluster to) for the other clnrest-cluster-* options.");
+            }
+            RestConfig config = new RestConfig(values, configuration == null ? new JsonObject() : configuration);
+            java.nio.file.Path clusterFile = config.clusterConfigFile();
+            if (clusterFile != null && (!java.nio.file.Files.isReadable(clusterFile) || java.nio.file.Files.isDirectory(clusterFile))) {
+                throw new Option.Invalid("`clnrest-cluster-config` " + values.get(CLUSTER_CONFIG) + " is not a readable file.");
+            }
+            return new Result(config, null);
+        } catch (Option.Invalid e) {
+            return new Result(null, e.getMessage());
         }
     }
 
@@ -280,13 +122,23 @@ public final class Options {
         }
         if (host.contains(":") && IPV6_CHARS.matcher(host).matches()) {
             try {
-                // A literal containing ':' is parsed, never resolved.
-                return java.net.InetAddress.getByName(host) instanceof java.net.Inet6Address
-                        || java.net.InetAddress.getByName(host) instanceof java.net.Inet4Address;
+                return java.net.InetAddress.getByName(host) != null; // a literal containing ':' is parsed, never resolved
             } catch (java.net.UnknownHostException e) {
                 return false;
             }
         }
         return false;
+    }
+
+    private static boolean originOrPattern(String origin) {
+        if (origin.equals("*")) {
+            return true;
+        }
+        try {
+            Pattern.compile(origin);
+            return true;
+        } catch (PatternSyntaxException e) {
+            return false;
+        }
     }
 }

@@ -1,62 +1,97 @@
 package org.clnrest.plugin;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The validated configuration of a running plugin: lightningd's options after {@link Options#validate}, plus
- * what init's {@code configuration} told us. Passed to the verticles as JSON ({@link #toJson}).
+ * The running configuration: every option's validated value ({@link #get}, by its {@link Options} constant)
+ * and what init's {@code configuration} told of the node. Verticles receive it as JSON ({@link #toJson}).
  */
-public record RestConfig(
-        int port,
-        String protocol,
-        String host,
-        Path certsDir,
-        String csp,
-        List<String> corsOrigins,
-        String swaggerRoot,
-        long bodyLimit,
-        long notificationBuffer,
-        /** Seconds (clnrest-idle-timeout). */
-        int idleTimeout,
-        /** clnrest-validate-requests. */
-        boolean validateRequests,
-        Path rpcFile,
-        Path lightningDir,
-        boolean legacyWsNamespace,
-        /** {host, port, members, config} when clustering is on (clnrest-cluster), else null. */
-        JsonObject cluster) {
+public final class RestConfig {
+    private final Map<Option<?>, Object> values;
+    private final Path lightningDir;
+    private final Path rpcFile;
+
+    RestConfig(Map<Option<?>, Object> values, JsonObject configuration) {
+        this.values = Map.copyOf(withoutNulls(values));
+        this.lightningDir = Path.of(configuration.getString("lightning-dir", ".")).toAbsolutePath().normalize();
+        this.rpcFile = lightningDir.resolve(configuration.getString("rpc-file", "lightning-rpc")).normalize();
+    }
+
+    private static Map<Option<?>, Object> withoutNulls(Map<Option<?>, Object> values) {
+        Map<Option<?>, Object> m = new LinkedHashMap<>(values);
+        m.values().removeIf(v -> v == null);
+        return m;
+    }
+
+    /** The option's value (its default when it was not set; null for an unset option without default). */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Option<T> option) {
+        return (T) values.get(option);
+    }
 
     public boolean https() {
-        return "https".equals(protocol);
+        return "https".equals(get(Options.PROTOCOL));
+    }
+
+    public int port() {
+        return get(Options.PORT).intValue();
     }
 
     /** The URL operators see in the log line {@code REST server running at <url>}. */
     public String url() {
-        String h = host.contains(":") ? "[" + host + "]" : host;
-        return protocol + "://" + h + ":" + port;
+        String h = get(Options.HOST);
+        return get(Options.PROTOCOL) + "://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port();
+    }
+
+    public Path rpcFile() {
+        return rpcFile;
+    }
+
+    /** clnrest-certs (relative to the lightning-dir), else the directory of rpc-file, where cln-grpc keeps its own. */
+    public Path certsDir() {
+        String certs = get(Options.CERTS);
+        return certs == null ? rpcFile.getParent() : lightningDir.resolve(certs).normalize();
+    }
+
+    Path clusterConfigFile() {
+        String file = get(Options.CLUSTER_CONFIG);
+        return file == null ? null : lightningDir.resolve(file).normalize();
+    }
+
+    /** {host, port, members, config} for the cluster verticle when clnrest-cluster is set, else null. */
+    public JsonObject cluster() {
+        if (get(Options.CLUSTER) == null) {
+            return null;
+        }
+        Path file = clusterConfigFile();
+        return new JsonObject().put("host", get(Options.CLUSTER)).put("port", get(Options.CLUSTER_PORT).intValue())
+                .put("members", new JsonArray(List.copyOf(get(Options.CLUSTER_MEMBERS))))
+                .put("config", file == null ? null : file.toString());
     }
 
     public JsonObject toJson() {
-        return new JsonObject()
-                .put("port", port).put("protocol", protocol).put("host", host)
-                .put("certs", certsDir.toString()).put("csp", csp)
-                .put("corsOrigins", new JsonArray(List.copyOf(corsOrigins)))
-                .put("swaggerRoot", swaggerRoot).put("bodyLimit", bodyLimit).put("notificationBuffer", notificationBuffer).put("idleTimeout", idleTimeout).put("validateRequests", validateRequests)
-                .put("rpcFile", rpcFile.toString()).put("lightningDir", lightningDir.toString())
-                .put("legacyWsNamespace", legacyWsNamespace).put("cluster", cluster);
+        JsonObject options = new JsonObject();
+        values.forEach((o, v) -> {
+            if (!v.equals(o.dflt)) { // as init gave them: an unset option stays absent
+                options.put(o.name, v instanceof List<?> l ? new JsonArray(List.copyOf(l)) : v);
+            }
+        });
+        return new JsonObject().put("options", options)
+                .put("configuration", new JsonObject().put("lightning-dir", lightningDir.toString()).put("rpc-file", rpcFile.toString()));
     }
 
-    public static RestConfig fromJson(JsonObject j) {
-        return new RestConfig(j.getInteger("port"), j.getString("protocol"), j.getString("host"),
-                Path.of(j.getString("certs")), j.getString("csp"),
-                j.getJsonArray("corsOrigins").stream().map(String::valueOf).toList(),
-                j.getString("swaggerRoot"), j.getLong("bodyLimit"), j.getLong("notificationBuffer", Options.DEFAULT_NOTIFICATION_BUFFER),
-                j.getInteger("idleTimeout", (int) Options.DEFAULT_IDLE_TIMEOUT), j.getBoolean("validateRequests", true),
-                Path.of(j.getString("rpcFile")), Path.of(j.getString("lightningDir")),
-                j.getBoolean("legacyWsNamespace", true), j.getJsonObject("cluster"));
+    /** The configuration {@link #toJson} wrote (its values were validated then, and are again, at no cost). */
+    public static RestConfig fromJson(JsonObject json) {
+        Options.Result r = Options.validate(json.getJsonObject("options"), json.getJsonObject("configuration"));
+        if (r.disableReason() != null) {
+            throw new IllegalArgumentException(r.disableReason());
+        }
+        return r.config();
     }
 }

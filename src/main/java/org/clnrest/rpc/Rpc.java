@@ -33,7 +33,7 @@ public final class Rpc {
             body.put(Bus.F_PARAMS, params);
         }
         DeliveryOptions opts = timeoutMs > 0
-                ? new DeliveryOptions(options).addHeader(RpcClientVerticle.H_TIMEOUT, Long.toString(timeoutMs))
+                ? new DeliveryOptions(options).addHeader(Bus.H_TIMEOUT, Long.toString(timeoutMs))
                 : options;
         return bus.<RpcReply>request(Bus.RPC_CALL, body, opts)
                 .map(m -> m.body())

@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public class RpcClientVerticle extends AbstractVerticle {
     private static final Logger LOG = LoggerFactory.getLogger(RpcClientVerticle.class);
-    public static final String H_TIMEOUT = "timeout";
 
     private NetClient client; // a strong reference: a collected client closes its sockets
     private SocketAddress address;
@@ -70,7 +69,7 @@ public class RpcClientVerticle extends AbstractVerticle {
             msg.fail(Bus.FAIL_RPC_UNAVAILABLE, SHUTTING_DOWN);
             return;
         }
-        String t = msg.headers().get(H_TIMEOUT);
+        String t = msg.headers().get(Bus.H_TIMEOUT);
         long timeoutMs = t != null ? Long.parseLong(t) : defaultTimeoutMs;
         // lightningd shows the id in its logs: name the plugin and the method, then a counter.
         String id = "clnrest-vertx:" + method + "#" + (++nextId);

@@ -46,9 +46,9 @@ class ContractIT {
     }
 
     @Test
-    void knownMethodsAreCheckedBeforeLightningdIsCalled() throws Exception {
+    void knownMethodsAreCheckedAfterTheRuneBeforeTheMethodIsCalled() throws Exception {
         Vertx vertx = Vertx.vertx();
-        try (Harness h = Harness.start()) {
+        try (Harness h = Harness.start(b -> b.option("clnrest-validate-requests", true))) {
             WebClient c = h.client(vertx);
             String rune = h.node.createRune(null);
             h.node.clearCalls();
@@ -62,7 +62,12 @@ class ContractIT {
                 String message = r.bodyAsJsonObject().getString("message");
                 assertTrue(message.startsWith("Invalid params for invoice: ") && message.contains(bad[1]), message);
             }
-            assertTrue(h.node.calls().isEmpty(), "refused before lightningd (not even checkrune): " + h.node.calls());
+            assertTrue(h.node.calls().stream().allMatch(call -> call.getString("method").equals("checkrune")),
+                    "refused after the rune check, before the method: " + h.node.calls());
+            assertEquals(4, h.node.calls().size(), "one checkrune per call: nothing is judged before the rune");
+            h.node.clearCalls();
+            HttpResponse<Buffer> stranger = post(c, "x", "invoice", "{\"amount_msat\":true,\"description\":\"d\"}");
+            assertEquals(401, stranger.statusCode(), "a stranger's params are never validated: " + stranger.bodyAsString());
             assertEquals(201, post(c, rune, "invoice", "{\"amount_msat\":1000,\"label\":\"ok\",\"description\":\"d\"}").statusCode());
             // lightningd's own spellings (an amount with a unit, a numeric label) pass the contract; what the
             // simulated node makes of them is its own business (real lightningd takes them).
@@ -74,10 +79,11 @@ class ContractIT {
         }
     }
 
+    /** Upstream passes params to lightningd and answers 500 with lightningd's own error: the default. */
     @Test
-    void validationCanBeTurnedOff() throws Exception {
+    void validationIsOffByDefaultAsUpstream() throws Exception {
         Vertx vertx = Vertx.vertx();
-        try (Harness h = Harness.start(b -> b.option("clnrest-validate-requests", false))) {
+        try (Harness h = Harness.start()) {
             HttpResponse<Buffer> r = post(h.client(vertx), h.node.createRune(null), "invoice", "{\"amount_msat\":1000,\"description\":\"d\"}");
             assertEquals(500, r.statusCode(), r.bodyAsString());
             assertEquals(new JsonObject().put("code", -32602).put("message", "missing required parameter: label"), r.bodyAsJsonObject());

@@ -9,7 +9,7 @@ import java.util.Random;
 import io.vertx.core.buffer.Buffer;
 
 import org.clnrest.http.ApiError;
-import org.clnrest.http.Formats;
+import org.clnrest.http.format.Format;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,14 +28,14 @@ class FormatsFuzzTest {
     };
 
     @ParameterizedTest
-    @EnumSource(Formats.Format.class)
-    void parsersOnlyEverRefuseCleanly(Formats.Format format) {
+    @EnumSource(Format.class)
+    void parsersOnlyEverRefuseCleanly(Format format) {
         Random random = new Random(format.ordinal() * 7919L + 1);
         int refused = 0;
         for (int i = 0; i < 5_000; i++) {
             byte[] body = HardeningIT.mutate(SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8), random);
             try {
-                Formats.params(format, Buffer.buffer(body), "invoice");
+                format.params(Buffer.buffer(body), "invoice");
             } catch (ApiError e) {
                 refused++;
                 assertTrue(e.status() >= 400 && e.status() < 500, e.status() + " " + e.getMessage());

@@ -112,7 +112,7 @@ class HardeningIT {
             SimulatedLightningd.deleteTree(other);
         }
         String forbidding = h.node.createRune(new JsonArray().add(new JsonArray().add("method=nothing-at-all")));
-        String[] runes = {null, "not a rune!", "AAAA" + rune.substring(4), foreign, forbidding};
+        String[] runes = {null, "not a rune!", Harness.forged(rune), foreign, forbidding};
 
         List<String> methods = new ArrayList<>();
         for (Object o : h.node.call("help", new JsonObject()).getJsonObject("result").getJsonArray("help")) {

@@ -101,7 +101,7 @@ class RestApiIT {
                 401, 1502, "Not permitted: method is not equal to getinfo");
         String notGetinfo = h.node.createRune(new JsonArray().add("method/getinfo"));
         assertError(post("getinfo", notGetinfo, null, null, null), 401, 1502, "Not permitted: method is equal to getinfo");
-        String forged = "A" + rune.substring(1);
+        String forged = Harness.forged(rune);
         assertError(post("getinfo", forged, null, null, null), 401, 1501, "Not authorized: Not derived from master");
         h.node.awaitLog("Error code 1501: Not authorized: Not derived from master", java.time.Duration.ofSeconds(5));
         assertFalse(h.node.calls().stream().anyMatch(c -> !c.getString("method").equals("checkrune") && !c.getString("method").equals("createrune")),
@@ -233,8 +233,8 @@ class RestApiIT {
         MultiMap pre = MultiMap.caseInsensitiveMultiMap().add("Origin", "https://app.example")
                 .add("Access-Control-Request-Method", "POST").add("Access-Control-Request-Headers", "rune,content-type");
         var p = send(HttpMethod.OPTIONS, "/v1/getinfo", pre, null);
-        assertEquals(204, p.statusCode());
-        assertTrue(p.getHeader("Access-Control-Allow-Headers").contains("Rune"));
+        assertEquals(200, p.statusCode(), "upstream answers every preflight 200");
+        assertTrue(p.getHeader("Access-Control-Allow-Headers").toLowerCase(java.util.Locale.ROOT).contains("rune"));
     }
 
     @Test

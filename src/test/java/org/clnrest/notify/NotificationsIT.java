@@ -116,7 +116,7 @@ class NotificationsIT {
         String r = switch (which) {
             case "missing" -> null;
             case "forbidding" -> h.node.createRune(new JsonArray().add("method/listclnrest-notifications"));
-            default -> "A" + rune.substring(1);
+            default -> Harness.forged(rune);
         };
         try (ClientProcess c = client(kind, "polling", "/", r)) {
             JsonObject e = c.await(ev -> !"disconnect".equals(ev.getString("event")), Duration.ofSeconds(20));

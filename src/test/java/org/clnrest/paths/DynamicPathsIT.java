@@ -33,17 +33,26 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DynamicPathsIT {
     static final String OTHER_NODE = "03" + "bb".repeat(32);
     static final JsonArray REGISTRATIONS = new JsonArray()
+            // A literal beside a capture must come first: upstream looks a new path up as a request, and
+            // v1/echo/special would reach v1/echo/{user}.
+            .add(new JsonObject().put("path", "/v1/echo/special").put("rpc_method", "dyn-fail").put("http_method", "GET").put("rune_required", false))
             .add(new JsonObject().put("path", "/v1/echo/{user}").put("rpc_method", "dyn-echo").put("http_method", "GET").put("rune_required", false))
             .add(new JsonObject().put("path", "/v1/echo/{user}").put("rpc_method", "dyn-echo"))
             .add(new JsonArray().add("v1/echo/{user}").add("dyn-echo").add("PUT"))
             .add(new JsonObject().put("path", "v1/echo/{user}/").put("rpc_method", "dyn-echo").put("http_method", "patch"))
             .add(new JsonObject().put("path", "/v1/echo/{user}").put("rpc_method", "dyn-echo").put("http_method", "DELETE"))
-            .add(new JsonObject().put("path", "/v1/echo/special").put("rpc_method", "dyn-fail").put("http_method", "GET").put("rune_required", false))
             .add(new JsonObject().put("path", "/custom/{a}/x/{b}").put("rpc_method", "dyn-echo").put("http_method", "GET"))
             .add(new JsonObject().put("path", "/v1/superpay").put("rpc_method", "dyn-echo")
                     .put("rune_restrictions", new JsonObject().put("method", "pay")))
             .add(new JsonObject().put("path", "/v1/nodebound").put("rpc_method", "dyn-echo")
-                    .put("rune_restrictions", new JsonObject().put("nodeid", OTHER_NODE)));
+                    .put("rune_restrictions", new JsonObject().put("nodeid", OTHER_NODE)))
+            // Upstream's own test plugin (tests/plugins/dynamic_clnrest_path.py), its methods served by dyn-echo.
+            .add(new JsonArray().add("test/no/rune_required").add("dyn-echo").add("GET").add(false))
+            .add(new JsonArray().add("test/dynamic/clnrest").add("dyn-echo").add("POST").add(true).add(new JsonObject().put("method", "pay")))
+            .add(new JsonArray().add("test/dynamic/clnrest").add("dyn-fail").add("PATCH").add(true).add(new JsonObject().put("method", "pay")))
+            .add(new JsonArray().add("test/dynamic/clnrest").add("dyn-echo").add("DELETE").add(true).add(new JsonObject().put("method", "pay")))
+            .add(new JsonObject().put("path", "v{version}/{capture}/go").put("rpc_method", "dyn-echo")
+                    .put("rune_restrictions", new JsonObject().put("params", new JsonObject().put("amount_msat", 9999))).put("http_method", "GET"));
 
     static Harness h;
     static Vertx vertx;
@@ -159,12 +168,43 @@ class DynamicPathsIT {
     @Test
     void unregisteredMethodOnARegisteredPathIs405() throws Exception {
         assertError(send(HttpMethod.GET, "/v1/superpay", rune, null), 405, -32601, "Dynamic path: v1/superpay has no http_method:GET registered");
-        // A path some route has the method for is not refused because a more literal one lacks it.
-        assertEquals(new JsonObject().put("user", "special"), echoed(send(HttpMethod.POST, "/v1/echo/special", rune, null)));
+        // As upstream: the best path decides, even when a less literal one has the method; the message names the
+        // requested path, not the registered pattern.
+        assertError(send(HttpMethod.POST, "/v1/echo/special", rune, null), 405, -32601, "Dynamic path: v1/echo/special has no http_method:POST registered");
+        assertError(send(HttpMethod.DELETE, "/custom/a%20b/x/2", rune, null), 405, -32601, "Dynamic path: custom/a b/x/2 has no http_method:DELETE registered");
         // Paths nobody registered keep the generic rules.
         assertError(send(HttpMethod.GET, "/v1/getinfo", rune, null), 405, -32601, "Path invalid, http_method must be POST for CLN methods");
         assertError(send(HttpMethod.GET, "/nothing/here", rune, null), 404, -32601, "Path not found");
         assertEquals(201, send(HttpMethod.POST, "/v1/getinfo", rune, null).statusCode());
+    }
+
+    /** Upstream's tests/test_clnrest.py (test_dynamic_path_matching, _conflicts, _rune) against its test plugin's paths. */
+    @Test
+    void upstreamsTestPluginBehavesAsUpstreamsTestsExpect() throws Exception {
+        String payOnly = h.node.createRune(new JsonArray().add(new JsonArray().add("method=pay")));
+        String notPay = h.node.createRune(new JsonArray().add(new JsonArray().add("method=notpay")));
+        assertError(send(HttpMethod.GET, "/test/dynamic/clnrest", rune, null), 405, -32601,
+                "Dynamic path: test/dynamic/clnrest has no http_method:GET registered");
+        echoed(send(HttpMethod.POST, "/test/dynamic/clnrest", payOnly, null));
+        assertError(send(HttpMethod.POST, "/test/dynamic/clnrest", notPay, null), 401, 1502, "Not permitted: method is not equal to notpay");
+        assertError(send(HttpMethod.PATCH, "/test/dynamic/clnrest", payOnly, null), 500, 1234, "dyn-fail always fails");
+        echoed(send(HttpMethod.DELETE, "/test/dynamic/clnrest", payOnly, null));
+        echoed(send(HttpMethod.GET, "/test/no/rune_required", null, null));
+        h.node.clearCalls();
+        assertEquals(new JsonObject().put("version", "2").put("capture", "ct1"), echoed(send(HttpMethod.GET, "/v2/ct1/go", rune, null)));
+        assertEquals(new JsonObject().put("amount_msat", 9999), calls("checkrune").get(0).getJsonObject("params").getJsonObject("params"),
+                "the registered restriction's params go to checkrune");
+
+        assertRefused(new JsonObject().put("path", "v{version}/{capture}/go").put("rpc_method", "x").put("http_method", "GET"),
+                "Conflicting path 'v{version}/{capture}/go' already exists with http_method: GET");
+        assertRefused(new JsonArray().add("v1/{capture}/go").add("x").add("GET"), "Conflicting path 'v1/{capture}/go' already exists with http_method: GET");
+        for (String path : List.of("v1/{capture}/go", "v1/keys/{keyset_id}", "v1/keys")) {
+            assertEquals(new JsonObject(), h.node.call("clnrest-register-path", new JsonArray().add(path).add("dyn-echo")).getJsonObject("result"), path);
+        }
+        assertRefused(new JsonArray().add("v1/keys/{keyset_id}").add("x").add("PATCH").add(false),
+                "rune_required must be true for anything but GET requests");
+        assertEquals(new JsonObject().put("version", "7").put("capture", "x"), echoed(send(HttpMethod.POST, "/v7/x/go", rune, null)),
+                "the POST joined the first pattern, with its capture names, as upstream");
     }
 
     @Test

@@ -59,11 +59,11 @@ class OptionsTest {
     @Test
     void defaultsMatchUpstream() {
         RestConfig c = Options.validate(new JsonObject().put("clnrest-port", 3010), CONF).config();
-        assertEquals("https", c.protocol());
-        assertEquals("127.0.0.1", c.host());
-        assertEquals(List.of("*"), c.corsOrigins());
-        assertEquals("/", c.swaggerRoot());
-        assertEquals(Options.DEFAULT_CSP, c.csp());
+        assertEquals("https", c.get(Options.PROTOCOL));
+        assertEquals("127.0.0.1", c.get(Options.HOST));
+        assertEquals(List.of("*"), c.get(Options.CORS_ORIGINS));
+        assertEquals("/", c.get(Options.SWAGGER_ROOT));
+        assertEquals(Options.DEFAULT_CSP, c.get(Options.CSP));
         assertEquals(Path.of("/ln/regtest"), c.certsDir(), "certificates default to the directory of rpc-file");
         assertEquals("https://127.0.0.1:3010", c.url());
     }
@@ -73,7 +73,7 @@ class OptionsTest {
         RestConfig legacy = Options.validate(new JsonObject().put("rest-port", 3011).put("rest-protocol", "http")
                 .put("rest-host", "::1"), CONF).config();
         assertEquals(3011, legacy.port());
-        assertEquals("http", legacy.protocol());
+        assertEquals("http", legacy.get(Options.PROTOCOL));
         assertEquals("http://[::1]:3011", legacy.url());
         RestConfig both = Options.validate(new JsonObject().put("rest-port", 3011).put("clnrest-port", 3012), CONF).config();
         assertEquals(3012, both.port());
@@ -104,5 +104,38 @@ class OptionsTest {
         assertEquals(true, cors.getBoolean("multi"));
         assertEquals("int", opts.stream().map(o -> (JsonObject) o).filter(o -> o.getString("name").equals("clnrest-port"))
                 .findFirst().orElseThrow().getString("type"));
+    }
+
+    @Test
+    void everyOptionIsDeclaredOnceAndTheConfigurationRoundTrips() {
+        List<String> names = Options.manifestOptions().stream().map(o -> ((JsonObject) o).getString("name")).toList();
+        for (Option<?> o : Options.ALL) {
+            assertEquals(1, names.stream().filter(o.name::equals).count(), o.name);
+        }
+        JsonObject given = new JsonObject().put("clnrest-port", 3010).put("clnrest-body-timeout", 7).put("clnrest-request-memory", 2_000_000)
+                .put("clnrest-cors-origins", new JsonArray().add("https://a.example")).put("clnrest-validate-requests", true)
+                .put("clnrest-cluster", "127.0.0.1").put("clnrest-cluster-members", new JsonArray().add("127.0.0.1:5702"));
+        RestConfig c = Options.validate(given, CONF).config();
+        RestConfig again = RestConfig.fromJson(c.toJson());
+        for (Option<?> o : Options.ALL) {
+            assertEquals(c.get(o), again.get(o), o.name);
+        }
+        assertEquals(7L, again.get(Options.BODY_TIMEOUT));
+        assertEquals(c.cluster(), again.cluster());
+        assertEquals(c.certsDir(), again.certsDir());
+    }
+
+    @Test
+    void theNewLimitsHaveDefaultsAndBounds() {
+        RestConfig c = Options.validate(new JsonObject().put("clnrest-port", 3010), CONF).config();
+        assertEquals(60L, c.get(Options.BODY_TIMEOUT));
+        assertEquals(64L * 1024 * 1024, c.get(Options.REQUEST_MEMORY));
+        assertEquals(false, c.get(Options.VALIDATE_REQUESTS), "lightningd judges params by default, as upstream");
+        assertEquals("`clnrest-body-timeout` 0, should be a number of seconds between 1 and 3600.",
+                reason(new JsonObject().put("clnrest-port", 3010).put("clnrest-body-timeout", 0)));
+        assertEquals("`clnrest-request-memory` 10, should be a number of bytes, at least 1048576.",
+                reason(new JsonObject().put("clnrest-port", 3010).put("clnrest-request-memory", 10)));
+        assertEquals("`clnrest-validate-requests` should be true or false.",
+                reason(new JsonObject().put("clnrest-port", 3010).put("clnrest-validate-requests", "maybe")));
     }
 }

@@ -1,0 +1,110 @@
+package org.clnrest.http;
+
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import org.clnrest.auth.RuneCheck;
+import org.clnrest.paths.DynamicPaths;
+import org.clnrest.rpc.Rpc;
+
+/**
+ * The two ways to call lightningd over REST, and their one tail: POST /v1/{rpc_method} and the paths plugins
+ * registered. Nothing costly happens before the rune is checked: a missing rune is refused before the body is
+ * parsed, the parsed params are bounded ({@link org.clnrest.http.format.ParamsBudget}, {@link RequestBudget}),
+ * and the typed contract, when clnrest-validate-requests is on, judges them only after checkrune has allowed
+ * the call. Every refusal goes to {@code ctx.fail} and from there to {@link Failures}.
+ */
+final class Calls {
+    /** lightningd method names (and other plugins'): no slashes, dots only inside, no spaces or controls. */
+    private static final Pattern METHOD_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_\\-]*(\\.[A-Za-z0-9_\\-]+)*");
+    private static final int MAX_METHOD_NAME = 128;
+
+    private final Vertx vertx;
+    private final Rpc rpc;
+    private final RuneCheck runes;
+    private final RequestBudget budget;
+    /** Null when clnrest-validate-requests is off. */
+    private final RequestValidation validation;
+    private final Supplier<DynamicPaths> paths;
+
+    Calls(Vertx vertx, Rpc rpc, RuneCheck runes, RequestBudget budget, RequestValidation validation, Supplier<DynamicPaths> paths) {
+        this.vertx = vertx;
+        this.rpc = rpc;
+        this.runes = runes;
+        this.budget = budget;
+        this.validation = validation;
+        this.paths = paths;
+    }
+
+    /** POST /v1/{rpc_method}: at most two RPC calls, checkrune {rune, method, params} and the method. */
+    void handleRpcMethod(RoutingContext ctx) {
+        String method = ctx.pathParam("rpc_method");
+        if (method == null || method.length() > MAX_METHOD_NAME || !METHOD_NAME.matcher(method).matches()) {
+            ctx.fail(ApiError.badRequest("Invalid method name"));
+            return;
+        }
+        String rune = CallRequest.rune(ctx);
+        if (rune == null) {
+            ctx.fail(ApiError.auth(RuneCheck.missing()));
+            return;
+        }
+        CallRequest.read(vertx, ctx, method, null, budget)
+                .compose(call -> runes.check(rune, null, method, call.params()).map(call))
+                .compose(this::validated)
+                .onSuccess(call -> callAndAnswer(ctx, call))
+                .onFailure(ctx::fail);
+    }
+
+    /**
+     * A path a plugin registered: captures and body params merged, the rune checked against the route's
+     * restrictions (what they leave out is the call itself), unless it is a rune-free GET.
+     */
+    void handleDynamicPath(RoutingContext ctx) {
+        String httpMethod = ctx.request().method().name();
+        DynamicPaths.Match match = paths.get().match(httpMethod, ctx.request().path());
+        if (match == null) {
+            ctx.next();
+            return;
+        }
+        if (match.methodNotAllowed()) {
+            ctx.fail(ApiError.methodNotAllowed(match.requestedPath(), httpMethod));
+            return;
+        }
+        DynamicPaths.Route route = match.route();
+        String rune = CallRequest.rune(ctx);
+        if (route.runeRequired() && rune == null) {
+            ctx.fail(ApiError.auth(RuneCheck.missing()));
+            return;
+        }
+        JsonObject r = route.runeRestrictions() == null ? new JsonObject() : route.runeRestrictions();
+        CallRequest.read(vertx, ctx, route.rpcMethod(), match.captures(), budget)
+                .compose(call -> !route.runeRequired() ? Future.succeededFuture(call)
+                        : runes.check(rune, r.getString("nodeid"), r.getString("method", route.rpcMethod()),
+                                r.containsKey("params") ? r.getJsonObject("params") : call.params()).map(call))
+                .onSuccess(call -> callAndAnswer(ctx, call))
+                .onFailure(ctx::fail);
+    }
+
+    /** The typed contract's check, after the rune's (JSON and YAML bodies only: XML and form values are strings). */
+    private Future<CallRequest> validated(CallRequest call) {
+        if (validation != null && call.in().typed()) {
+            try {
+                validation.check(call.method(), call.params());
+            } catch (ApiError e) {
+                return Future.failedFuture(e);
+            }
+        }
+        return Future.succeededFuture(call);
+    }
+
+    private void callAndAnswer(RoutingContext ctx, CallRequest call) {
+        rpc.call(call.method(), call.params())
+                .onSuccess(reply -> ReplyWriter.answer(vertx, ctx, call, reply))
+                .onFailure(ctx::fail);
+    }
+}

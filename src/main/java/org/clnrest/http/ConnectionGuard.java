@@ -1,0 +1,119 @@
+package org.clnrest.http;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Time limits on connections, so that a client that is slow on purpose costs nothing for long:
+ * <ul>
+ *   <li>a new connection sends its first request head within min(clnrest-idle-timeout, 10 s) (slowloris: a
+ *       head trickled a byte at a time is never idle, yet never done);</li>
+ *   <li>each request's body arrives within clnrest-body-timeout of its head, else 408 and the connection (or
+ *       the HTTP/2 stream) is closed;</li>
+ *   <li>a connection with no call in flight is closed after clnrest-idle-timeout. A call waiting on lightningd
+ *       (waitanyinvoice may rightly wait for hours) keeps its connection: Vert.x's own idle timeout sees only
+ *       bytes, not calls.</li>
+ * </ul>
+ * It hooks the server (connections, request heads) and the router (the end of each request, through the
+ * routing context's end handlers: the response's own end handler has one slot, which the router takes).
+ */
+final class ConnectionGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
+    /** At most this long for a new connection's first request head, whatever the idle timeout. */
+    static final long MAX_HEAD_MS = 10_000;
+    private static final String SEEN = "clnrest.guarded";
+
+    private static final class State {
+        int active;
+        long timer = -1;
+    }
+
+    private final Vertx vertx;
+    private final long idleMs;
+    private final long headMs;
+    private final long bodyMs;
+    private final Map<HttpConnection, State> connections = new HashMap<>();
+    /** Requests whose body is still arriving, and their deadline timers. */
+    private final Map<HttpServerRequest, Long> pendingBodies = new HashMap<>();
+
+    ConnectionGuard(Vertx vertx, long idleSeconds, long bodySeconds) {
+        this.vertx = vertx;
+        this.idleMs = idleSeconds * 1000;
+        this.headMs = Math.min(idleMs, MAX_HEAD_MS);
+        this.bodyMs = bodySeconds * 1000;
+    }
+
+    /** The server's connection handler. */
+    void onConnection(HttpConnection conn) {
+        State st = new State();
+        connections.put(conn, st);
+        st.timer = vertx.setTimer(headMs, t -> {
+            LOG.debug("Closed a connection that sent no request head within {} ms", headMs);
+            conn.close();
+        });
+        conn.closeHandler(v -> {
+            connections.remove(conn);
+            vertx.cancelTimer(st.timer);
+        });
+    }
+
+    /** Called with each request head, before routing. */
+    void onRequest(HttpServerRequest req) {
+        State st = connections.get(req.connection());
+        if (st != null) {
+            vertx.cancelTimer(st.timer);
+            st.active++;
+        }
+        if (!req.isEnded()) {
+            pendingBodies.put(req, vertx.setTimer(bodyMs, t -> bodyTooSlow(req)));
+        }
+    }
+
+    /** The router's first handler: the request is done when its routing context ends, however it ends. */
+    void onRouted(RoutingContext ctx) {
+        if (ctx.get(SEEN) == null) { // once, though a reroute runs the routes again
+            ctx.put(SEEN, Boolean.TRUE);
+            HttpServerRequest req = ctx.request();
+            HttpConnection conn = req.connection();
+            ctx.addEndHandler(ar -> done(req, conn));
+        }
+        ctx.next();
+    }
+
+    private void done(HttpServerRequest req, HttpConnection conn) {
+        Long body = pendingBodies.remove(req);
+        if (body != null) {
+            vertx.cancelTimer(body);
+        }
+        State st = connections.get(conn);
+        if (st != null && --st.active == 0) {
+            st.timer = vertx.setTimer(idleMs, t -> conn.close());
+        }
+    }
+
+    private void bodyTooSlow(HttpServerRequest req) {
+        pendingBodies.remove(req);
+        if (req.isEnded()) {
+            return;
+        }
+        LOG.debug("Closed a request whose body did not arrive within {} ms", bodyMs);
+        ApiError e = ApiError.bodyTimeout(bodyMs / 1000);
+        if (req.version() == HttpVersion.HTTP_2) {
+            req.response().reset();
+        } else if (!req.response().headWritten()) {
+            req.response().setStatusCode(e.status()).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                    .end(e.body().toBuffer()).onComplete(v -> req.connection().close());
+        } else {
+            req.connection().close();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package org.clnrest.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+import org.clnrest.rpc.RpcReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * lightningd's answer to a call, as the HTTP answer: 201 with the result in the client's format (JSON passed
+ * through byte for byte), or lightningd's error as {@link ApiError} (404 for an unknown command, 500 otherwise).
+ * Large results are rendered in other formats on a worker thread, and written a slice at a time as the client
+ * reads, so that TLS encrypts only what can be sent.
+ */
+final class ReplyWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplyWriter.class);
+    static final int WRITE_SLICE = 256 * 1024;
+    /** Results larger than this are rendered off the event loop when the client wants YAML, XML or a form. */
+    static final int RENDER_INLINE = 256 * 1024;
+
+    private ReplyWriter() {}
+
+    static void answer(Vertx vertx, RoutingContext ctx, CallRequest call, RpcReply reply) {
+        if (reply.isError()) {
+            LOG.debug("{} with rune #{}: lightningd error {}", call.method(), call.runeId(), reply.errorCode());
+            ctx.fail(reply.errorCode() == -32601 ? ApiError.unknownCommand(reply.error()) : ApiError.rpcError(reply.error()));
+            return;
+        }
+        Buffer result = reply.resultBytes();
+        Future<Buffer> body = result.length() <= RENDER_INLINE
+                ? Future.succeededFuture(call.out().render(result, call.method()))
+                : vertx.executeBlocking(() -> call.out().render(result, call.method()), false);
+        body.onSuccess(b -> {
+            LOG.debug("{} with rune #{}: 201, {} bytes", call.method(), call.runeId(), b.length());
+            write(ctx.response().setStatusCode(201).putHeader("Content-Type", call.out().mediaType), b);
+        }).onFailure(ctx::fail);
+    }
+
+    static void write(HttpServerResponse res, Buffer body) {
+        if (res.ended() || res.closed()) {
+            return;
+        }
+        if (body.length() <= WRITE_SLICE) {
+            res.end(body);
+        } else {
+            res.putHeader("Content-Length", Integer.toString(body.length()));
+            writeSlices(res, body, 0);
+        }
+    }
+
+    private static void writeSlices(HttpServerResponse res, Buffer body, int from) {
+        int at = from;
+        while (at < body.length()) {
+            if (res.closed()) {
+                return; // the client went away: drop the rest
+            }
+            if (res.writeQueueFull()) {
+                int resume = at;
+                res.drainHandler(v -> writeSlices(res, body, resume));
+                return;
+            }
+            int to = Math.min(body.length(), at + WRITE_SLICE);
+            res.write(body.slice(at, to));
+            at = to;
+        }
+        res.end();
+    }
+}
