@@ -22,6 +22,7 @@ import org.clnrest.plugin.StdioChannel;
 import org.clnrest.rpc.Rpc;
 import org.clnrest.rpc.RpcClientVerticle;
 import org.clnrest.tls.CertificateStore;
+import org.clnrest.tls.ServerTls;
 import org.clnrest.util.Uptime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ public final class Main {
             System.exit(1);
             return;
         }
+        ServerTls.preload(); // BoringSSL loads while Vert.x starts and lightningd sends init
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4)
                 .setEventLoopPoolSize(Env.eventLoops()));
         Main main = new Main(vertx);
