@@ -95,8 +95,10 @@ final class Spawn implements Scenario {
             Process plugin = node.pluginProcesses().get(0);
             long startedAt = plugin.info().startInstant().orElseThrow().toEpochMilli();
             rss[0] = Proc.rssMiB(plugin.pid());
+            double cpu = Proc.cpuSeconds(plugin.pid());
             double ms = answeredAt.get() - startedAt;
-            System.err.printf(Locale.ROOT, "bench: spawn -> first HTTP answer %.0f ms (RSS then %.0f MiB)%n", ms, rss[0]);
+            System.err.printf(Locale.ROOT, "bench: spawn -> first HTTP answer %.0f ms (plugin CPU by then %.2f s, RSS %.0f MiB)%n",
+                    ms, cpu, rss[0]);
             return ms;
         } finally {
             node.close();
