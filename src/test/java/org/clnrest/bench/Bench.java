@@ -70,6 +70,7 @@ public final class Bench {
         Bench b = new Bench(List.of(args).contains("--quick"), only, coldRuns);
         b.vertx = Vertx.vertx();
         try {
+            NodeWarmUp.run(b);
             for (Scenario s : SCENARIOS) {
                 s.run(b);
             }

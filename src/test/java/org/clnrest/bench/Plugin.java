@@ -35,6 +35,20 @@ final class Plugin implements AutoCloseable {
         this.base = "https://127.0.0.1:" + port;
     }
 
+    private Plugin(SimulatedLightningd node, Path dir, String rune) {
+        this.node = node;
+        this.dir = dir;
+        this.port = -1;
+        this.pid = -1;
+        this.rune = rune;
+        this.base = null;
+    }
+
+    /** A node without a plugin, for what talks to the node alone ({@link NodeWarmUp}). */
+    static Plugin nodeOnly(SimulatedLightningd node, Path dir, String rune) {
+        return new Plugin(node, dir, rune);
+    }
+
     static Plugin start(UnaryOperator<SimulatedLightningd.Builder> custom) throws Exception {
         Path dir = Files.createTempDirectory("clnrest-bench");
         makeIdentity(dir);
