@@ -6,6 +6,7 @@ import java.util.Map;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
@@ -42,8 +43,11 @@ final class ConnectionGuard {
     private final long headMs;
     private final long bodyMs;
     private final Map<HttpConnection, State> connections = new HashMap<>();
-    /** Requests whose body is still arriving, and their deadline timers. */
-    private final Map<HttpServerRequest, Long> pendingBodies = new HashMap<>();
+    /**
+     * Requests whose body is still arriving, and their deadline timers; by response, the one object the router's
+     * context shares with the server's request (the router wraps the request itself).
+     */
+    private final Map<HttpServerResponse, Long> pendingBodies = new HashMap<>();
 
     ConnectionGuard(Vertx vertx, long idleSeconds, long bodySeconds) {
         this.vertx = vertx;
@@ -74,7 +78,7 @@ final class ConnectionGuard {
             st.active++;
         }
         if (!req.isEnded()) {
-            pendingBodies.put(req, vertx.setTimer(bodyMs, t -> bodyTooSlow(req)));
+            pendingBodies.put(req.response(), vertx.setTimer(bodyMs, t -> bodyTooSlow(req)));
         }
     }
 
@@ -82,15 +86,15 @@ final class ConnectionGuard {
     void onRouted(RoutingContext ctx) {
         if (ctx.get(SEEN) == null) { // once, though a reroute runs the routes again
             ctx.put(SEEN, Boolean.TRUE);
-            HttpServerRequest req = ctx.request();
-            HttpConnection conn = req.connection();
-            ctx.addEndHandler(ar -> done(req, conn));
+            HttpServerResponse res = ctx.response();
+            HttpConnection conn = ctx.request().connection();
+            ctx.addEndHandler(ar -> done(res, conn));
         }
         ctx.next();
     }
 
-    private void done(HttpServerRequest req, HttpConnection conn) {
-        Long body = pendingBodies.remove(req);
+    private void done(HttpServerResponse res, HttpConnection conn) {
+        Long body = pendingBodies.remove(res);
         if (body != null) {
             vertx.cancelTimer(body);
         }
@@ -101,7 +105,7 @@ final class ConnectionGuard {
     }
 
     private void bodyTooSlow(HttpServerRequest req) {
-        pendingBodies.remove(req);
+        pendingBodies.remove(req.response());
         if (req.isEnded()) {
             return;
         }

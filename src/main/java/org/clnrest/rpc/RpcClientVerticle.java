@@ -166,7 +166,7 @@ public class RpcClientVerticle extends AbstractVerticle {
             connecting.remove(future);
             if (ar.succeeded()) {
                 RpcConnection[] self = new RpcConnection[1];
-                self[0] = new RpcConnection(ar.result(), () -> {
+                self[0] = new RpcConnection(context, ar.result(), () -> {
                     pool.remove(self[0]);
                     if (!stopping) {
                         LOG.warn("Lost a connection to lightningd's RPC socket; the next call reconnects");

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -31,7 +32,12 @@ final class RpcConnection {
     static final int HEAD = 4096;
 
     private final NetSocket socket;
+    private final Context context;
     private final Map<String, Pending> pending = new HashMap<>();
+    /** Requests written during this turn of the event loop, sent together at its end (one write, not one each). */
+    private Buffer outbox;
+    /** The outbox is a buffer of its own (not the first request's). */
+    private boolean outboxOwned;
     private final Runnable onClose;
     private boolean closed;
     private ResultStream streaming;
@@ -39,7 +45,8 @@ final class RpcConnection {
     /** {@code deadline}: System.nanoTime() after which the call fails, or 0 for none. */
     private record Pending(Promise<RpcReply> promise, String method, long deadline, long timeoutMs, boolean mayStream) {}
 
-    RpcConnection(NetSocket socket, Runnable onClose) {
+    RpcConnection(Context context, NetSocket socket, Runnable onClose) {
+        this.context = context;
         this.socket = socket;
         this.onClose = onClose;
         // A reply may be large (100 MB listinvoices): no cap on a frame beyond memory, and a large result a
@@ -69,8 +76,28 @@ final class RpcConnection {
         Promise<RpcReply> promise = Promise.promise();
         long deadline = timeoutMs > 0 ? Math.max(1, System.nanoTime() + timeoutMs * 1_000_000) : 0;
         pending.put(id, new Pending(promise, method, deadline, timeoutMs, mayStream));
-        socket.write(request(id, method, params));
+        Buffer req = request(id, method, params);
+        if (outbox == null) {
+            outbox = req;
+            outboxOwned = false;
+            context.runOnContext(v -> flush());
+        } else {
+            if (!outboxOwned) {
+                outbox = Buffer.buffer(Math.max(1024, 4 * req.length())).appendBuffer(outbox);
+                outboxOwned = true;
+            }
+            outbox.appendBuffer(req);
+        }
         return promise.future();
+    }
+
+    /** The requests of this turn of the event loop, in one write. */
+    private void flush() {
+        Buffer out = outbox;
+        outbox = null;
+        if (out != null && !closed) {
+            socket.write(out);
+        }
     }
 
     /** {@code {"jsonrpc":"2.0","id":...,"method":...,"params":...}}, the envelope written directly. */

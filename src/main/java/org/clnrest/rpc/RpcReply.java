@@ -82,6 +82,39 @@ public final class RpcReply {
         return decoded;
     }
 
+    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
+
+    /**
+     * A boolean member of the result object, read without decoding the result ({@code checkrune}'s
+     * {@code valid}, on every call); null when absent or not a boolean.
+     */
+    public Boolean resultBoolean(String field) {
+        Buffer r = resultBytes();
+        if (r == null) {
+            return null;
+        }
+        if (decoded != null) {
+            return resultObject().getValue(field) instanceof Boolean b ? b : null;
+        }
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(r.getBytes())) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+                if (name.equals(field)) {
+                    return v == com.fasterxml.jackson.core.JsonToken.VALUE_TRUE ? Boolean.TRUE
+                            : v == com.fasterxml.jackson.core.JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     public JsonObject resultObject() {
         Object r = result();
         return r instanceof JsonObject o ? o : new JsonObject();
