@@ -12,7 +12,13 @@ const socket = io(url + (namespace === '/' ? '' : namespace), {
   reconnection: false,
 });
 const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
-socket.on('connect', () => out({ event: 'connect', transport: socket.io.engine.transport.name }));
+socket.on('connect', () => out({ event: 'connect', transport: socket.io.engine.transport.name, ms: Date.now() }));
+// The Engine.IO upgrade (polling -> websocket), with its time: a default client must be on WebSocket at once.
+socket.io.on('open', () => {
+  const opened = Date.now();
+  const first = socket.io.engine.transport.name;
+  socket.io.engine.on('upgrade', (t) => out({ event: 'upgrade', from: first, transport: t.name, sinceOpenMs: Date.now() - opened }));
+});
 socket.on('connect_error', (err) => { out({ event: 'connect_error', message: err.message }); process.exit(0); });
 socket.on('message', (data) => out({ event: 'message', data }));
 socket.on('disconnect', (reason) => out({ event: 'disconnect', reason }));

@@ -73,6 +73,8 @@ final class BodyReader implements Handler<RoutingContext> {
                 length[0] += chunk.length();
             }
         });
+        // A client that goes away mid-body is no error of ours: without a handler, the router would log each one.
+        req.exceptionHandler(e -> chunks.clear());
         req.endHandler(v -> {
             if (!failed[0]) {
                 internal.setBody(join(chunks, (int) length[0]));

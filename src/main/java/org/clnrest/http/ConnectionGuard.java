@@ -6,7 +6,6 @@ import java.util.Map;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
@@ -43,11 +42,6 @@ final class ConnectionGuard {
     private final long headMs;
     private final long bodyMs;
     private final Map<HttpConnection, State> connections = new HashMap<>();
-    /**
-     * Requests whose body is still arriving, and their deadline timers; by response, the one object the router's
-     * context shares with the server's request (the router wraps the request itself).
-     */
-    private final Map<HttpServerResponse, Long> pendingBodies = new HashMap<>();
 
     ConnectionGuard(Vertx vertx, long idleSeconds, long bodySeconds) {
         this.vertx = vertx;
@@ -77,27 +71,28 @@ final class ConnectionGuard {
             vertx.cancelTimer(st.timer);
             st.active++;
         }
-        if (!req.isEnded()) {
-            pendingBodies.put(req.response(), vertx.setTimer(bodyMs, t -> bodyTooSlow(req)));
-        }
     }
 
-    /** The router's first handler: the request is done when its routing context ends, however it ends. */
+    /**
+     * The router's first handler: the body deadline starts, and the request is done when its routing context
+     * ends, however it ends (the router hands on a wrapper of the server's request: state is kept here, by
+     * the routing context, not in a map keyed by requests).
+     */
     void onRouted(RoutingContext ctx) {
         if (ctx.get(SEEN) == null) { // once, though a reroute runs the routes again
             ctx.put(SEEN, Boolean.TRUE);
-            HttpServerResponse res = ctx.response();
-            HttpConnection conn = ctx.request().connection();
-            ctx.addEndHandler(ar -> done(res, conn));
+            HttpServerRequest req = ctx.request();
+            HttpConnection conn = req.connection();
+            long body = req.isEnded() ? -1 : vertx.setTimer(bodyMs, t -> bodyTooSlow(req));
+            ctx.addEndHandler(ar -> {
+                vertx.cancelTimer(body);
+                done(conn);
+            });
         }
         ctx.next();
     }
 
-    private void done(HttpServerResponse res, HttpConnection conn) {
-        Long body = pendingBodies.remove(res);
-        if (body != null) {
-            vertx.cancelTimer(body);
-        }
+    private void done(HttpConnection conn) {
         State st = connections.get(conn);
         if (st != null && --st.active == 0) {
             st.timer = vertx.setTimer(idleMs, t -> conn.close());
@@ -105,7 +100,6 @@ final class ConnectionGuard {
     }
 
     private void bodyTooSlow(HttpServerRequest req) {
-        pendingBodies.remove(req.response());
         if (req.isEnded()) {
             return;
         }

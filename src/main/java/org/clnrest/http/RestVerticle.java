@@ -10,13 +10,14 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.bus.Bus;
-import org.clnrest.notify.SocketIo;
+import org.clnrest.notify.Notifications;
 import org.clnrest.paths.DynamicPaths;
 import org.clnrest.plugin.Options;
 import org.clnrest.plugin.RestConfig;
@@ -100,10 +101,10 @@ public class RestVerticle extends AbstractVerticle {
         router.route().order(RouteOrder.CANONICAL).handler(guard::onRouted).handler(CanonicalPath::reroute)
                 .failureHandler(failures::handle);
         router.route().order(RouteOrder.SECURITY).handler(cors);
-        // Notifications: Socket.IO on this same port and TLS, fed by the broadcaster's once-a-second batches.
-        SocketIo socketIo = new SocketIo(vertx, runes, config.get(Options.NOTIFICATION_BUFFER));
-        socketIo.mount(router, ctx -> ctx.next());
-        vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> socketIo.broadcast(m.body()));
+        // Notifications (Socket.IO, plain WebSocket) on this same port and TLS, fed by the broadcaster's
+        // once-a-second batches on the bus (Notifications consumes clnrest.notification.batch).
+        Notifications.mount(vertx, router, runes, RoutingContext::next,
+                config.get(Options.NOTIFICATION_BUFFER), config.get(Options.NOTIFICATION_BUFFER_TOTAL));
         router.route().order(RouteOrder.BODY).handler(new BodyReader(config.get(Options.BODY_LIMIT), budget));
         router.route().order(RouteOrder.DYNAMIC_PATHS).handler(calls::handleDynamicPath);
         SwaggerUi.mount(router, config.get(Options.SWAGGER_ROOT), served);
@@ -119,6 +120,7 @@ public class RestVerticle extends AbstractVerticle {
                 .setMaxHeaderSize(16 * 1024)
                 .setCompressionSupported(false)
                 .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS));
+        Notifications.serverOptions(options);
         if (config.https()) {
             try {
                 options.setSsl(true)

@@ -20,7 +20,8 @@ final class Registration {
     static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     /** Paths this server serves itself; a plugin cannot take them over. */
     static final Set<String> RESERVED_FIRST_SEGMENTS = Set.of("socket.io", "swagger-ui", "openapi.json", "openapi.yaml", "swagger.json");
-    static final String LIST_METHODS = "v1/list-methods";
+    /** Whole paths this server serves itself. */
+    static final Set<String> RESERVED_PATHS = Set.of("v1/list-methods", "v1/notifications");
     private static final String[] NAMES = {"path", "rpc_method", "http_method", "rune_required", "rune_restrictions"};
 
     static DynamicPaths.Route parse(Object params) {
@@ -127,7 +128,7 @@ final class Registration {
             }
         }
         PathPattern.Segment first = pattern.segments.get(0);
-        if (!first.isCapture() && RESERVED_FIRST_SEGMENTS.contains(first.prefix()) || path.equals(LIST_METHODS)) {
+        if (!first.isCapture() && RESERVED_FIRST_SEGMENTS.contains(first.prefix()) || RESERVED_PATHS.contains(path)) {
             throw new DynamicPaths.Invalid("Path '" + path + "' is served by clnrest itself");
         }
     }

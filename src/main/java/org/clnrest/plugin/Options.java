@@ -54,7 +54,10 @@ public final class Options {
             "Seconds a request may take to send its body once its head has arrived (default 60); slower ones get 408");
     public static final Option<Long> NOTIFICATION_BUFFER = Option.whole("clnrest-notification-buffer", 16 * MIB, 65536, Integer.MAX_VALUE,
             "should be a number of bytes, at least 65536.",
-            "Bytes of notifications kept for a Socket.IO client that does not read (default 16777216); past it the client is disconnected");
+            "Bytes of notifications kept for a notification client (Socket.IO or WebSocket) that does not read (default 16777216); past it the client is disconnected");
+    public static final Option<Long> NOTIFICATION_BUFFER_TOTAL = Option.whole("clnrest-notification-buffer-total", 64 * MIB, 65536, Integer.MAX_VALUE,
+            "should be a number of bytes, at least 65536.",
+            "Bytes of notifications kept for all notification clients together (default 67108864); past it the clients holding the most are disconnected");
     public static final Option<Long> IDLE_TIMEOUT = Option.whole("clnrest-idle-timeout", 300L, 1, 86_400,
             "should be a number of seconds between 1 and 86400.",
             "Seconds before an idle HTTP or WebSocket connection is closed, and at most 10 s for a new one to send its first request head (default 300)");
@@ -74,7 +77,7 @@ public final class Options {
 
     /** In validation order: upstream's first, then ours. */
     public static final List<Option<?>> ALL = List.of(PORT, PROTOCOL, HOST, CERTS, CSP, CORS_ORIGINS, SWAGGER_ROOT,
-            BODY_LIMIT, REQUEST_MEMORY, BODY_TIMEOUT, NOTIFICATION_BUFFER, IDLE_TIMEOUT, VALIDATE_REQUESTS,
+            BODY_LIMIT, REQUEST_MEMORY, BODY_TIMEOUT, NOTIFICATION_BUFFER, NOTIFICATION_BUFFER_TOTAL, IDLE_TIMEOUT, VALIDATE_REQUESTS,
             CLUSTER, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_CONFIG);
 
     /** The {@code options} array of the manifest. No defaults: an unset option is absent from init. */

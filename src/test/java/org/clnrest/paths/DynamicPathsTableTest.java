@@ -38,6 +38,7 @@ class DynamicPathsTableTest {
             "/v1/../x          | POST   | Invalid segment '..' in path 'v1/../x'",
             "/socket.io/x      | GET    | Path 'socket.io/x' is served by clnrest itself",
             "/v1/list-methods  | GET    | Path 'v1/list-methods' is served by clnrest itself",
+            "/v1/notifications/ | GET   | Path 'v1/notifications' is served by clnrest itself",
     })
     void refusesBadPaths(String path, String http, String message) {
         assertEquals(message, refusal(DynamicPaths.empty(), reg(path, "m", http)));

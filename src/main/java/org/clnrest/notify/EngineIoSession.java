@@ -1,0 +1,291 @@
+package org.clnrest.notify;
+
+import java.util.ArrayDeque;
+import java.util.List;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Engine.IO v4 session: its {@link SessionState}, heartbeat, outbox and transport (long-polling or WebSocket,
+ * and the upgrade from the first to the second). What it carries is the {@link Listener}'s business.
+ *
+ * Heartbeat: {@link Heartbeat}. Upgrade: a WebSocket with this sid probes ({@code 2probe} / {@code 3probe}); the held poll
+ * is then answered with a noop, and a poll that comes meanwhile gets the queued packets or a noop at once; the
+ * client's {@code 5} moves the session onto the WebSocket. A probe that does not finish within upgradeTimeout
+ * is closed, and the session goes on over polling. Event-loop confined.
+ */
+final class EngineIoSession implements NotificationBudget.Droppable {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineIoSession.class);
+
+    /** The layer above: Socket.IO. */
+    interface Listener {
+        void onMessage(EngineIoPacket message) throws ProtocolException;
+
+        void onClose(CloseReason reason);
+    }
+
+    final String sid;
+    private final Vertx vertx;
+    private final Timeouts timeouts;
+    private final NotificationBudget budget;
+    private final NotificationBudget.Account account;
+    private final Runnable onClosed;
+    private Listener listener;
+    private SessionState state = SessionState.OPENING;
+    private PollingTransport polling;
+    private WebSocketTransport ws;
+    private WebSocketTransport probe;
+    private boolean probed;
+    private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
+    private final Heartbeat heartbeat;
+    private long upgradeTimer = -1;
+    private long closingTimer = -1;
+    private CloseReason closingReason;
+
+    EngineIoSession(String sid, Vertx vertx, Timeouts timeouts, NotificationBudget budget, Runnable onClosed) {
+        this.sid = sid;
+        this.vertx = vertx;
+        this.timeouts = timeouts;
+        this.budget = budget;
+        this.account = budget.open(this);
+        this.onClosed = onClosed;
+        this.heartbeat = new Heartbeat(vertx, timeouts, () -> send(Outgoing.of("2")), () -> close(CloseReason.PING_TIMEOUT));
+    }
+
+    /** Open over polling: the answer to the handshake GET is the open packet. */
+    void openPolling(RoutingContext ctx, Listener l) {
+        listener = l;
+        polling = new PollingTransport(this);
+        ctx.response().putHeader("Content-Type", "text/plain; charset=UTF-8")
+                .end(EngineIoPacket.open(sid, true, timeouts.pingIntervalMs(), timeouts.pingTimeoutMs()));
+        opened();
+    }
+
+    /** Open straight over a WebSocket. */
+    void openWebSocket(ServerWebSocket socket, Listener l) {
+        listener = l;
+        ws = new WebSocketTransport(this, socket);
+        ws.sendNow(EngineIoPacket.open(sid, false, timeouts.pingIntervalMs(), timeouts.pingTimeoutMs()));
+        opened();
+    }
+
+    private void opened() {
+        state = SessionState.OPEN;
+        heartbeat.schedulePing();
+    }
+
+    SessionState state() {
+        return state;
+    }
+
+    boolean onPolling() {
+        return ws == null && polling != null;
+    }
+
+    /** May a WebSocket with this sid start an upgrade now? Only once, from polling, while open. */
+    boolean canUpgrade() {
+        return state == SessionState.OPEN && onPolling() && probe == null;
+    }
+
+    // ---- from the client ---------------------------------------------------------------------------------
+
+    void onPoll(RoutingContext ctx) {
+        polling.onPoll(ctx);
+        if (state == SessionState.UPGRADING && probed && polling.pollPending() && outbox.isEmpty()) {
+            polling.answer("6"); // the client is pausing polling to finish the upgrade: let it go at once
+        }
+    }
+
+    void onPost(RoutingContext ctx) {
+        polling.onPost(ctx);
+    }
+
+    /** A polling payload; false (and the session closed) when it breaks the protocol. */
+    boolean receivePayload(String payload) {
+        try {
+            List<EngineIoPacket> packets = EngineIoPacket.decodePayload(payload);
+            for (EngineIoPacket p : packets) {
+                if (state == SessionState.CLOSED) {
+                    break;
+                }
+                onPacket(p);
+            }
+            return true;
+        } catch (ProtocolException e) {
+            LOG.debug("Socket.IO protocol error: {}", e.getMessage());
+            close(CloseReason.PARSE_ERROR);
+            return false;
+        }
+    }
+
+    /** A text frame ({@code text}) or a binary one (null). */
+    void onFrame(WebSocketTransport from, String text) {
+        if (from == probe) {
+            onProbeText(text == null ? "" : text);
+        } else if (from == ws) {
+            try {
+                onPacket(text == null ? EngineIoPacket.binaryMessage() : EngineIoPacket.decode(text));
+            } catch (ProtocolException e) {
+                LOG.debug("Socket.IO protocol error: {}", e.getMessage());
+                close(CloseReason.PARSE_ERROR);
+            }
+        }
+    }
+
+    void onTransportClosed(WebSocketTransport t) {
+        if (t == probe) {
+            abortUpgrade();
+        } else if (t == ws) {
+            close(CloseReason.TRANSPORT_CLOSE);
+        }
+    }
+
+    private void onPacket(EngineIoPacket p) throws ProtocolException {
+        if (state == SessionState.CLOSED || state == SessionState.CLOSING) {
+            return;
+        }
+        heartbeat.alive();
+        switch (p.type()) {
+            case PONG -> heartbeat.schedulePing();
+            case PING -> throw new ProtocolException("invalid heartbeat direction");
+            case CLOSE -> close(CloseReason.CLIENT_CLOSE);
+            case MESSAGE -> listener.onMessage(p);
+            default -> { } // open, upgrade, noop on the session's own transport: ignored, as the reference server does
+        }
+    }
+
+    // ---- upgrade -----------------------------------------------------------------------------------------
+
+    /** A WebSocket with this sid (checked with {@link #canUpgrade}) starts probing. */
+    void startUpgrade(ServerWebSocket socket) {
+        state = SessionState.UPGRADING;
+        probed = false;
+        probe = new WebSocketTransport(this, socket);
+        upgradeTimer = vertx.setTimer(timeouts.upgradeTimeoutMs(), t -> {
+            upgradeTimer = -1;
+            abortUpgrade();
+        });
+    }
+
+    private void onProbeText(String text) {
+        if (text.equals("2probe") && !probed) {
+            probed = true;
+            probe.sendNow("3probe");
+            if (!polling.flush(outbox)) {
+                polling.answer("6");
+            }
+        } else if (text.equals("5")) {
+            vertx.cancelTimer(upgradeTimer);
+            upgradeTimer = -1;
+            polling.answer("6");
+            ws = probe;
+            probe = null;
+            state = SessionState.OPEN;
+            flush();
+        } else {
+            abortUpgrade();
+        }
+    }
+
+    private void abortUpgrade() {
+        if (probe == null) {
+            return;
+        }
+        vertx.cancelTimer(upgradeTimer);
+        upgradeTimer = -1;
+        WebSocketTransport p = probe;
+        probe = null;
+        p.close();
+        if (state == SessionState.UPGRADING) {
+            state = SessionState.OPEN;
+        }
+    }
+
+    // ---- to the client -----------------------------------------------------------------------------------
+
+    /** Queue a packet; false when the session is closed or was just dropped for holding too much. */
+    boolean send(Outgoing packet) {
+        if (state == SessionState.CLOSED || state == SessionState.CLOSING) {
+            return false;
+        }
+        outbox.add(packet);
+        if (!account.add(packet.bytes())) {
+            if (state != SessionState.CLOSED) { // over its own cap (a client dropped for the global cap is closed)
+                budget.logDrop("Disconnected a Socket.IO client that stopped reading (" + outbox.size() + " notifications, "
+                        + account.held() + " bytes unsent; clnrest-notification-buffer is " + budget.perClient() + ")");
+                close(CloseReason.STOPPED_READING);
+            }
+            return false;
+        }
+        flush();
+        return true;
+    }
+
+    void flush() {
+        if (ws != null) {
+            ws.flush(outbox);
+        } else if (polling != null && polling.flush(outbox) && state == SessionState.CLOSING && outbox.isEmpty()) {
+            close(closingReason);
+        }
+    }
+
+    /** The transport wrote {@code bytes}: they leave the client's budget. */
+    void written(long bytes) {
+        account.release(bytes);
+    }
+
+    @Override
+    public void drop(CloseReason reason) {
+        close(reason);
+    }
+
+    // ---- closing -----------------------------------------------------------------------------------------
+
+    /** End the session after what is queued has gone out (a WebSocket closes after its writes; a poll takes it). */
+    void closeGracefully(CloseReason reason) {
+        if (state == SessionState.CLOSED || state == SessionState.CLOSING) {
+            return;
+        }
+        if (ws != null) {
+            ws.flush(outbox);
+            close(reason);
+            return;
+        }
+        outbox.add(Outgoing.of("1"));
+        state = SessionState.CLOSING;
+        closingReason = reason;
+        closingTimer = vertx.setTimer(timeouts.pingTimeoutMs(), t -> close(reason));
+        flush();
+    }
+
+    void close(CloseReason reason) {
+        if (state == SessionState.CLOSED) {
+            return;
+        }
+        state = SessionState.CLOSED;
+        heartbeat.stop();
+        vertx.cancelTimer(upgradeTimer);
+        vertx.cancelTimer(closingTimer);
+        account.close();
+        outbox.clear();
+        if (polling != null) {
+            polling.answer(reason == CloseReason.CLIENT_CLOSE ? "6" : "1");
+        }
+        if (probe != null) {
+            probe.close();
+        }
+        if (ws != null) {
+            ws.close();
+        }
+        onClosed.run();
+        if (listener != null) {
+            listener.onClose(reason);
+        }
+        LOG.debug("Socket.IO session closed: {}", reason.text);
+    }
+}

@@ -1,0 +1,260 @@
+package org.clnrest.notify;
+
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import org.clnrest.auth.RuneCheck;
+import org.clnrest.http.RouteOrder;
+import org.clnrest.auth.RuneId;
+import org.clnrest.rpc.RpcUnavailable;
+
+/**
+ * Notifications on a plain WebSocket at {@code /v1/notifications}, for clients that do not speak Socket.IO
+ * (wscat, a browser's WebSocket): one JSON text frame per notification, {@code {"<topic>": {...}}}, in the
+ * broadcaster's once-a-second batches, under the same rune rule (listclnrest-notifications), budget and re-check
+ * as Socket.IO.
+ *
+ * The rune comes in the {@code Rune} header, or as a {@code Sec-WebSocket-Protocol} value next to
+ * {@value #SUBPROTOCOL} (what a browser can send: {@code new WebSocket(url, ["clnrest-notifications", rune])}),
+ * or as the first text frame (the rune, or {@code {"rune": "..."}}) within the auth timeout; never in the URL
+ * (a {@code rune} query parameter is refused before the upgrade: URLs land in logs). Refusal: a close frame
+ * 4403 when checkrune says "Not permitted" (1502), 4401 otherwise, with lightningd's message as the reason;
+ * 1011 when lightningd is unavailable. Success is silent: notifications simply start. Frames from the client
+ * after its rune are ignored. A WebSocket ping every pingInterval; no pong within pingTimeout closes it.
+ */
+final class NotificationSocket {
+    static final String PATH = "/v1/notifications";
+    static final String SUBPROTOCOL = "clnrest-notifications";
+
+    private final Vertx vertx;
+    private final RuneCheck runes;
+    private final Timeouts timeouts;
+    private final NotificationBudget budget;
+    private final RuneWatch runeWatch;
+    private final RateLimitedLog refusals;
+    private final Set<Client> clients = new HashSet<>();
+
+    NotificationSocket(Vertx vertx, RuneCheck runes, Timeouts timeouts, NotificationBudget budget, RuneWatch runeWatch,
+                       RateLimitedLog refusals) {
+        this.vertx = vertx;
+        this.runes = runes;
+        this.timeouts = timeouts;
+        this.budget = budget;
+        this.runeWatch = runeWatch;
+        this.refusals = refusals;
+    }
+
+    void mount(Router router, Handler<RoutingContext> before) {
+        router.route(PATH).order(RouteOrder.NOTIFICATIONS).handler(before).handler(this::handle);
+    }
+
+    private void handle(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        if (req.params().contains("rune")) {
+            SocketIoServer.error(ctx, 400, 1501, "Not authorized: never put a rune in a URL; send it in the Rune header, "
+                    + "as a Sec-WebSocket-Protocol value or as the first message");
+            return;
+        }
+        if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
+            SocketIoServer.error(ctx, 426, -32600, "WebSocket upgrade required");
+            return;
+        }
+        String rune = req.getHeader("Rune");
+        String offered = req.getHeader("Sec-WebSocket-Protocol");
+        if ((rune == null || rune.isBlank()) && offered != null) {
+            for (String p : offered.split(",")) {
+                if (!p.isBlank() && !p.trim().equals(SUBPROTOCOL)) {
+                    rune = p.trim();
+                }
+            }
+        }
+        String given = rune == null || rune.isBlank() ? null : rune.trim();
+        req.toWebSocket().onSuccess(ws -> new Client(ws, given)).onFailure(e -> { });
+    }
+
+    /** Emit one batch: a text frame per notification to every authorised client. */
+    void broadcast(JsonArray batch) {
+        if (clients.isEmpty() || batch.isEmpty()) {
+            return;
+        }
+        Outgoing[] frames = new Outgoing[batch.size()];
+        for (int i = 0; i < frames.length; i++) {
+            frames[i] = Outgoing.of(Json.encode(batch.getValue(i)));
+        }
+        for (Client c : clients.toArray(Client[]::new)) {
+            for (Outgoing f : frames) {
+                if (!c.send(f)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    int clients() {
+        return clients.size();
+    }
+
+    /** One client: waiting for its rune, then authorised (in {@link #clients}), then closed. */
+    private final class Client implements NotificationBudget.Droppable, RuneWatch.Holder {
+        private final ServerWebSocket ws;
+        private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
+        private final NotificationBudget.Account account;
+        private final Heartbeat heartbeat;
+        private String rune;
+        private boolean checking;
+        private boolean closed;
+        private long authTimer = -1;
+
+        Client(ServerWebSocket ws, String headerRune) {
+            this.ws = ws;
+            this.account = budget.open(this);
+            this.heartbeat = new Heartbeat(vertx, timeouts, () -> ws.writePing(Buffer.buffer("clnrest")), () -> close(1001, "ping timeout"));
+            ws.exceptionHandler(e -> close(1009, "Message too big"));
+            ws.closeHandler(v -> closed());
+            ws.pongHandler(b -> {
+                heartbeat.alive();
+                heartbeat.schedulePing();
+            });
+            ws.textMessageHandler(this::onText);
+            heartbeat.schedulePing();
+            if (headerRune != null) {
+                check(headerRune);
+            } else {
+                authTimer = vertx.setTimer(timeouts.authMs(), t -> {
+                    if (rune == null && !checking) {
+                        refuse(null, RuneCheck.missing().error(), 4401);
+                    }
+                });
+            }
+        }
+
+        private void onText(String text) {
+            heartbeat.alive();
+            if (rune != null || checking || closed) {
+                return; // clients only receive here
+            }
+            vertx.cancelTimer(authTimer);
+            String given = text.trim();
+            if (given.startsWith("{")) {
+                try {
+                    Object r = new JsonObject(given).getValue("rune");
+                    given = r instanceof String s ? s.trim() : null;
+                } catch (RuntimeException notJson) {
+                    given = null;
+                }
+            }
+            check(given);
+        }
+
+        private void check(String given) {
+            checking = true;
+            runes.check(given, null, RuneWatch.METHOD, null).onComplete(ar -> {
+                checking = false;
+                if (closed) {
+                    return;
+                }
+                if (ar.succeeded()) {
+                    rune = given;
+                    clients.add(this);
+                    runeWatch.watch(given, this);
+                } else if (ar.cause() instanceof RuneCheck.AuthFailure f) {
+                    refuse(given, f.error(), closeCode(f.error()));
+                } else {
+                    String why = ar.cause() instanceof RpcUnavailable u ? "lightningd is unavailable: " + u.getMessage() : "Internal error";
+                    refuse(given, new JsonObject().put("code", -32000).put("message", why), 1011);
+                }
+            });
+        }
+
+        private void refuse(String given, JsonObject error, int code) {
+            refusals.log("Refused a notification WebSocket client (rune #" + RuneId.of(given) + "): Error code "
+                    + error.getValue("code") + ": " + error.getString("message"));
+            close(code, error.getString("message"));
+        }
+
+        boolean send(Outgoing f) {
+            if (closed) {
+                return false;
+            }
+            outbox.add(f);
+            if (!account.add(f.bytes())) {
+                if (!closed) {
+                    budget.logDrop("Disconnected a notification WebSocket client that stopped reading (" + outbox.size()
+                            + " notifications, " + account.held() + " bytes unsent; clnrest-notification-buffer is " + budget.perClient() + ")");
+                    close(1008, "Stopped reading: notification buffer full");
+                }
+                return false;
+            }
+            flush();
+            return true;
+        }
+
+        private void flush() {
+            while (!closed && !outbox.isEmpty() && !ws.writeQueueFull()) {
+                Outgoing o = outbox.poll();
+                ws.writeTextMessage(o.text()).onComplete(ar -> account.release(o.bytes()));
+            }
+            if (!outbox.isEmpty() && !closed) {
+                ws.drainHandler(v -> flush());
+            }
+        }
+
+        @Override
+        public void drop(CloseReason reason) {
+            close(1008, "Notification buffers full");
+        }
+
+        @Override
+        public void revoked(String r, JsonObject error) {
+            close(closeCode(error), error.getString("message"));
+        }
+
+        private void close(int code, String reason) {
+            if (!closed) {
+                closed();
+                ws.close((short) code, truncate(reason));
+            }
+        }
+
+        private void closed() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            vertx.cancelTimer(authTimer);
+            heartbeat.stop();
+            account.close();
+            outbox.clear();
+            clients.remove(this);
+            if (rune != null) {
+                runeWatch.unwatch(rune, this);
+            }
+        }
+    }
+
+    /** A refusal by checkrune: 4403 for "Not permitted" (1502: the rune forbids it), 4401 for any other. */
+    static int closeCode(JsonObject error) {
+        return error.getValue("code") instanceof Number n && n.intValue() == 1502 ? 4403 : 4401;
+    }
+
+    /** A close reason is at most 123 bytes of UTF-8. */
+    static String truncate(String reason) {
+        String r = reason == null ? "" : reason;
+        while (Outgoing.utf8Length(r) > 123) {
+            r = r.substring(0, r.length() - 1);
+        }
+        return r;
+    }
+}

@@ -1,0 +1,80 @@
+package org.clnrest.notify;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import org.clnrest.auth.RuneCheck;
+import org.clnrest.bus.Bus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The notification transports on the REST server, wired in two calls by the HTTP side: {@link #serverOptions}
+ * (WebSocket limits) and {@link #mount} (routes, and the {@link Bus#NOTIFICATION_BATCH} consumer). Every transport
+ * shares one {@link NotificationBudget} (per client and in total), one {@link RuneWatch} (runes checked again every
+ * period) and the rate-limited log lines.
+ */
+public final class Notifications {
+    private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
+    /** At most one line per window for refusals and for dropped clients. */
+    static final long LOG_WINDOW_MS = 10_000;
+
+    private final SocketIoServer socketIo;
+    private final NotificationSocket plain;
+
+    private Notifications(SocketIoServer socketIo, NotificationSocket plain) {
+        this.socketIo = socketIo;
+        this.plain = plain;
+    }
+
+    /**
+     * One limit for every WebSocket message, the maxPayload Socket.IO advertises (1,000,000 bytes), whether a
+     * message comes in one frame or many. Compression is not negotiated: Vert.x 5.0 gives Netty's permessage-deflate
+     * inflater no bound, so a small compressed frame could inflate to any size before a limit is checked.
+     */
+    public static void serverOptions(HttpServerOptions options) {
+        options.setMaxWebSocketFrameSize(EngineIoPacket.MAX_PAYLOAD)
+                .setMaxWebSocketMessageSize(EngineIoPacket.MAX_PAYLOAD)
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .addWebSocketSubProtocol(NotificationSocket.SUBPROTOCOL);
+    }
+
+    /**
+     * Mount {@code /socket.io/} and {@code /v1/notifications} ahead of the body handler, {@code before} (security
+     * headers, CORS) first, and emit each batch of the broadcaster to every client.
+     *
+     * @param perClient clnrest-notification-buffer
+     * @param total     clnrest-notification-buffer-total
+     */
+    public static Notifications mount(Vertx vertx, Router router, RuneCheck runes, Handler<RoutingContext> before,
+                                      long perClient, long total) {
+        Timeouts timeouts = Timeouts.fromSystemProperties();
+        NotificationBudget budget = new NotificationBudget(perClient, total, new RateLimitedLog(vertx, LOG, LOG_WINDOW_MS, true));
+        RuneWatch watch = new RuneWatch(vertx, runes, timeouts.runeRecheckMs());
+        RateLimitedLog refusals = new RateLimitedLog(vertx, LOG, LOG_WINDOW_MS, false);
+        SocketIoServer socketIo = new SocketIoServer(vertx, runes, timeouts, budget, watch, refusals);
+        socketIo.mount(router, before);
+        NotificationSocket plain = new NotificationSocket(vertx, runes, timeouts, budget, watch, refusals);
+        plain.mount(router, before);
+        vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> {
+            socketIo.broadcast(m.body());
+            plain.broadcast(m.body());
+        });
+        return new Notifications(socketIo, plain);
+    }
+
+    /** Socket.IO sessions open now. */
+    public int socketIoSessions() {
+        return socketIo.sessions();
+    }
+
+    /** Plain WebSocket clients receiving notifications now. */
+    public int webSocketClients() {
+        return plain.clients();
+    }
+}

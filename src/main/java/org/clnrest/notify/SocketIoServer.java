@@ -1,0 +1,160 @@
+package org.clnrest.notify;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import org.clnrest.auth.RuneCheck;
+import org.clnrest.http.RouteOrder;
+
+/**
+ * Socket.IO v5 over Engine.IO v4 at {@code /socket.io/} on the REST server's port and TLS: the handshake and the
+ * routing of every request to its session ({@link EngineIoSession}), the session table, and the broadcast of
+ * each notification batch to every connected namespace of every client.
+ *
+ * Requests, as the reference server answers them: {@code EIO} other than 4 → 400 {@code {"code":5}}; a transport
+ * other than polling or websocket → 400 {@code {"code":0}}; an unknown sid → 400 {@code {"code":1}}; a handshake
+ * that is not a GET → 400 {@code {"code":2}}; a poll or POST to a session that upgraded, or a WebSocket with a sid
+ * that cannot upgrade (already upgraded, upgrading, or opened over WebSocket) → 400 {@code {"code":3}}.
+ */
+final class SocketIoServer {
+    static final Set<String> NAMESPACES = Set.of("/", "/ws");
+
+    final Vertx vertx;
+    final RuneCheck runes;
+    final Timeouts timeouts;
+    final RuneWatch runeWatch;
+    final RateLimitedLog refusals;
+    private final NotificationBudget budget;
+    private final Map<String, EngineIoSession> sessions = new HashMap<>();
+    private final Map<EngineIoSession, SocketIoClient> clients = new HashMap<>();
+    private final SecureRandom random = new SecureRandom();
+
+    SocketIoServer(Vertx vertx, RuneCheck runes, Timeouts timeouts, NotificationBudget budget, RuneWatch runeWatch,
+                   RateLimitedLog refusals) {
+        this.vertx = vertx;
+        this.runes = runes;
+        this.timeouts = timeouts;
+        this.budget = budget;
+        this.runeWatch = runeWatch;
+        this.refusals = refusals;
+    }
+
+    /** Ahead of the body handler: a WebSocket upgrade needs the request unread, a POST is read here with its cap. */
+    void mount(Router router, Handler<RoutingContext> before) {
+        router.route("/socket.io/").order(RouteOrder.NOTIFICATIONS).handler(before).handler(this::handle);
+    }
+
+    int sessions() {
+        return sessions.size();
+    }
+
+    /** 20 random bytes, URL-safe: Engine.IO session ids and Socket.IO socket ids (never the same). */
+    String newId() {
+        byte[] b = new byte[15];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private void handle(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        if (!"4".equals(req.getParam("EIO"))) {
+            error(ctx, 400, 5, "Unsupported protocol version");
+            return;
+        }
+        String transport = req.getParam("transport");
+        String sid = req.getParam("sid");
+        EngineIoSession s = sid == null ? null : sessions.get(sid);
+        if (sid != null && s == null) {
+            error(ctx, 400, 1, "Session ID unknown");
+        } else if ("websocket".equals(transport)) {
+            webSocket(ctx, s);
+        } else if (!"polling".equals(transport)) {
+            error(ctx, 400, 0, "Transport unknown");
+        } else if (s == null) {
+            if (req.method() != HttpMethod.GET) {
+                error(ctx, 400, 2, "Bad handshake method");
+                return;
+            }
+            EngineIoSession fresh = open(req.getHeader("rune"));
+            fresh.openPolling(ctx, clients.get(fresh));
+        } else if (!s.onPolling() || (req.method() != HttpMethod.GET && req.method() != HttpMethod.POST)) {
+            error(ctx, 400, 3, "Bad request");
+        } else if (req.method() == HttpMethod.GET) {
+            s.onPoll(ctx);
+        } else {
+            s.onPost(ctx);
+        }
+    }
+
+    private void webSocket(RoutingContext ctx, EngineIoSession s) {
+        HttpServerRequest req = ctx.request();
+        if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade")) || (s != null && !s.canUpgrade())) {
+            error(ctx, 400, 3, "Bad request");
+            return;
+        }
+        String rune = req.getHeader("rune");
+        req.toWebSocket().onSuccess(socket -> {
+            if (s == null) {
+                EngineIoSession fresh = open(rune);
+                fresh.openWebSocket(socket, clients.get(fresh));
+            } else if (s.canUpgrade()) {
+                s.startUpgrade(socket);
+            } else {
+                socket.close();
+            }
+        }).onFailure(e -> { }); // the client went away during the handshake: nothing was created
+    }
+
+    private EngineIoSession open(String rune) {
+        String sid = newId();
+        EngineIoSession s = new EngineIoSession(sid, vertx, timeouts, budget, () -> clients.remove(sessions.remove(sid)));
+        sessions.put(sid, s);
+        clients.put(s, new SocketIoClient(this, s, rune));
+        return s;
+    }
+
+    /** Emit one batch ({@code {"<topic>": {...}}} each) as {@code message} events to every connected namespace. */
+    void broadcast(JsonArray batch) {
+        if (clients.isEmpty() || batch.isEmpty()) {
+            return;
+        }
+        Map<String, Outgoing[]> byNamespace = new HashMap<>();
+        for (String ns : NAMESPACES) {
+            Outgoing[] out = new Outgoing[batch.size()];
+            String prefix = "4" + SocketIoPacket.prefix(SocketIoPacket.Type.EVENT, ns) + "[\"message\",";
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Outgoing.of(prefix + io.vertx.core.json.Json.encode(batch.getValue(i)) + "]");
+            }
+            byNamespace.put(ns, out);
+        }
+        for (Map.Entry<EngineIoSession, SocketIoClient> e : new java.util.ArrayList<>(clients.entrySet())) {
+            EngineIoSession s = e.getKey();
+            for (String ns : e.getValue().connected()) {
+                for (Outgoing o : byNamespace.get(ns)) {
+                    if (!s.send(o)) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    static void error(RoutingContext ctx, int status, int code, String message) {
+        if (!ctx.response().ended()) {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("code", code).put("message", message).encode());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.clnrest.notify;
+
+import java.util.ArrayDeque;
+
+import io.vertx.core.http.ServerWebSocket;
+
+/**
+ * Engine.IO over one WebSocket: a text frame per packet, a binary frame per binary message. Packets go out while
+ * the socket's write queue has room; the rest wait in the session's outbox until it drains. Written bytes leave
+ * the client's budget only once the socket has taken them.
+ */
+final class WebSocketTransport {
+    private final EngineIoSession session;
+    final ServerWebSocket ws;
+    private boolean closed;
+
+    WebSocketTransport(EngineIoSession session, ServerWebSocket ws) {
+        this.session = session;
+        this.ws = ws;
+        ws.textMessageHandler(text -> session.onFrame(this, text));
+        ws.binaryMessageHandler(b -> session.onFrame(this, null));
+        // A message over maxWebSocketMessageSize: Vert.x drops what it had aggregated and reports it here, leaving the
+        // connection open (the rest of the message would arrive as a new one): close it, as the reference does.
+        // Resets end in the close handler.
+        ws.exceptionHandler(e -> {
+            if (e instanceof IllegalStateException && !closed) {
+                closed = true;
+                ws.close((short) 1009, "Message too big");
+            }
+        });
+        ws.closeHandler(v -> {
+            closed = true;
+            session.onTransportClosed(this);
+        });
+    }
+
+    /** Write now, outside the outbox (the upgrade's 3probe and the handshake). */
+    void sendNow(String text) {
+        if (!closed) {
+            ws.writeTextMessage(text);
+        }
+    }
+
+    void flush(ArrayDeque<Outgoing> outbox) {
+        if (closed) {
+            return;
+        }
+        while (!outbox.isEmpty() && !ws.writeQueueFull()) {
+            Outgoing o = outbox.poll();
+            ws.writeTextMessage(o.text()).onComplete(ar -> session.written(o.bytes()));
+        }
+        if (!outbox.isEmpty()) {
+            ws.drainHandler(v -> session.flush());
+        }
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    void close() {
+        if (!closed) {
+            closed = true;
+            ws.close();
+        }
+    }
+}

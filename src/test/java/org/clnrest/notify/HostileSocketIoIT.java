@@ -1,0 +1,257 @@
+package org.clnrest.notify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLSocket;
+
+import io.vertx.core.json.JsonObject;
+
+import org.clnrest.Harness;
+import org.clnrest.auth.RuneId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 13's hostile Socket.IO clients against the packaged plugin. During every attack a REST getinfo with a
+ * good rune must answer within a second, and the plugin must live on.
+ */
+class HostileSocketIoIT {
+    static final Pattern JAVA_NAME = Pattern.compile("\\b(java|javax|io|org|com)\\.[a-z0-9_]+\\.[A-Za-z0-9_.]*|Exception\\b|\\tat ");
+
+    /** One POST of 300,000 CONNECT packets (about 900 KB, rune {@code x}): refused whole, one checkrune at most. */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void threeHundredThousandConnectsInOnePost() throws Exception {
+        connectFlood(300_000);
+    }
+
+    /** 20,000 CONNECT packets (60 KB): no 20,000 checkrune calls, no 20,000 log lines, no stall. */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void twentyThousandConnectsInOnePost() throws Exception {
+        connectFlood(20_000);
+    }
+
+    private void connectFlood(int packets) throws Exception {
+        try (Harness h = Harness.start()) {
+            RawClient raw = new RawClient(h);
+            String good = h.node.createRune(null);
+            warm(raw, good);
+            String sid = raw.open("rune", "x").getString("sid");
+            String body = String.join("\u001e", java.util.Collections.nCopies(packets, "40"));
+            h.node.clearCalls();
+            CompletableFuture<HttpResponse<String>> post = raw.http.sendAsync(HttpRequest.newBuilder(raw.uri(RawClient.q(sid)))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).header("rune", "x").build(), HttpResponse.BodyHandlers.ofString());
+            for (int i = 0; i < 5; i++) {
+                getinfoFast(raw, good);
+            }
+            HttpResponse<String> r = post.get(30, TimeUnit.SECONDS);
+            assertEquals(400, r.statusCode(), "a payload of " + packets + " CONNECTs is a protocol error: " + r.body());
+            getinfoFast(raw, good);
+            long checks = h.node.calls().stream().filter(c -> "checkrune".equals(c.getString("method"))).count();
+            assertTrue(checks <= 7, checks + " checkrune calls (6 of them are the getinfo calls')");
+            assertEquals(400, raw.get(RawClient.q(sid)).statusCode(), "the session is closed");
+            assertTrue(h.node.pluginProcesses().get(0).isAlive());
+            // A second CONNECT to a namespace whose first one is still in flight closes the session too.
+            String sid2 = raw.open("rune", "x").getString("sid");
+            h.node.clearCalls();
+            assertEquals(400, raw.post(RawClient.q(sid2), "40\u001e40").statusCode());
+            assertTrue(h.node.calls().stream().filter(c -> "checkrune".equals(c.getString("method"))).count() <= 1);
+            assertNoClassNames(h);
+        }
+    }
+
+    /** Abandoned long-polls: 300 polls whose connections the client drops leave no connection or session behind. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void abandonedLongPollsDoNotAccumulate() throws Exception {
+        try (Harness h = Harness.start()) {
+            RawClient raw = new RawClient(h);
+            String good = h.node.createRune(null);
+            warm(raw, good);
+            long pid = h.node.pluginProcesses().get(0).pid();
+            int before = Heap.count(pid, Heap.SERVER_CONNECTION);
+            long rssBefore = Heap.rssMiB(pid);
+            List<SSLSocket> sockets = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                String sid = raw.open().getString("sid");
+                SSLSocket s = raw.rawRequest("GET " + RawClient.PATH + "?" + RawClient.q(sid) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                sockets.add(s);
+                if (i % 50 == 0) {
+                    getinfoFast(raw, good);
+                }
+            }
+            for (SSLSocket s : sockets) {
+                s.setSoLinger(true, 0); // a reset, as a crashed client's kernel would send
+                s.close();
+            }
+            getinfoFast(raw, good);
+            int after = Heap.awaitAtMost(pid, Heap.SERVER_CONNECTION, before + 5, Duration.ofSeconds(30));
+            System.out.println("abandoned polls: server connections " + before + " -> " + after + ", RSS " + rssBefore + " -> "
+                    + Heap.rssMiB(pid) + " MiB");
+            assertNoClassNames(h);
+        }
+    }
+
+    /**
+     * 50 authorised WebSocket clients that stop reading, sent 20 MB of notifications each: the global cap
+     * (clnrest-notification-buffer-total, 64 MiB by default) drops the clients holding the most, a client that reads
+     * gets everything in order, and the plugin's memory stays bounded.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void globalCapDropsTheClientsHoldingTheMost() throws Exception {
+        try (Harness h = Harness.start()) {
+            RawClient raw = new RawClient(h);
+            String good = h.node.createRune(null);
+            warm(raw, good);
+            long pid = h.node.pluginProcesses().get(0).pid();
+            List<SSLSocket> stuck = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                stuck.add(SlowClientIT.connectAndStopReading(h, good));
+            }
+            RawClient.Ws reader = raw.ws("EIO=4&transport=websocket", Map.of("rune", good));
+            assertTrue(reader.next(Duration.ofSeconds(5)).startsWith("0{"));
+            reader.send("40");
+            assertTrue(reader.nextNotPing(Duration.ofSeconds(10)).startsWith("40{"));
+            long rssBefore = Heap.rssMiB(pid);
+            long peak = rssBefore;
+            String pad = "x".repeat(256 * 1024);
+            int n = 0;
+            for (int burst = 0; burst < 20; burst++) {
+                int first = n;
+                for (int i = 0; i < 4; i++) {
+                    h.node.notifyPlugins("cap_test", new JsonObject().put("n", n++).put("pad", pad));
+                }
+                for (int expect = first; expect < n; expect++) {
+                    String m = reader.nextNotPing(Duration.ofSeconds(30));
+                    assertTrue(m.startsWith("42[\"message\",{\"cap_test\":{\"n\":" + expect + ","), m.substring(0, Math.min(80, m.length())));
+                }
+                getinfoFast(raw, good);
+                peak = Math.max(peak, Heap.rssMiB(pid));
+            }
+            String line = h.node.awaitLog("clnrest-notification-buffer-total", Duration.ofSeconds(10));
+            System.out.println("global cap: RSS " + rssBefore + " MiB before, peak " + peak + " MiB; " + line);
+            // Held notifications stay under 64 MiB; the rest is the heap's and Netty's buffers for 51 TLS connections
+            // taking 20 MB each (the same test without the cap: out of memory at 512 MiB of heap).
+            assertTrue(peak - rssBefore < 400, "RSS grew from " + rssBefore + " to " + peak + " MiB");
+            assertTrue(h.node.pluginProcesses().get(0).isAlive());
+            for (SSLSocket s : stuck) {
+                s.close();
+            }
+            assertNoClassNames(h);
+        }
+    }
+
+    /** blacklistrune: within the re-check period the session gets DISCONNECT for each namespace and is closed. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void revokedRuneLosesItsSession() throws Exception {
+        try (Harness h = Harness.start(b -> b.env("CLNREST_JAVA_OPTS", "-Dclnrest.notify.runeRecheckMs=1000"))) {
+            RawClient raw = new RawClient(h);
+            String good = h.node.createRune(null);
+            String doomed = h.node.createRune(null);
+            warm(raw, good);
+            RawClient.Ws ws = raw.ws("EIO=4&transport=websocket", Map.of("rune", doomed));
+            assertTrue(ws.next(Duration.ofSeconds(5)).startsWith("0{"));
+            ws.send("40");
+            assertTrue(ws.nextNotPing(Duration.ofSeconds(10)).startsWith("40{"));
+            ws.send("40/ws,");
+            assertTrue(ws.nextNotPing(Duration.ofSeconds(10)).startsWith("40/ws,{"));
+            RawClient.Ws kept = raw.ws("EIO=4&transport=websocket", Map.of("rune", good));
+            assertTrue(kept.next(Duration.ofSeconds(5)).startsWith("0{"));
+            kept.send("40");
+            assertTrue(kept.nextNotPing(Duration.ofSeconds(10)).startsWith("40{"));
+
+            String id = RuneId.of(doomed);
+            JsonObject bl = h.node.call("blacklistrune", new JsonObject().put("start", Long.parseLong(id)));
+            assertTrue(bl.containsKey("result"), bl.encode());
+            long t0 = System.nanoTime();
+            List<String> got = new ArrayList<>();
+            String m;
+            while (!(m = ws.nextNotPing(Duration.ofSeconds(10))).startsWith("close:")) {
+                got.add(m);
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(got.contains("41") && got.contains("41/ws,"), "DISCONNECT for both namespaces: " + got);
+            System.out.println("revoked rune: session closed " + ms + " ms after blacklistrune");
+            String line = h.node.awaitLog(l -> l.contains("rune #" + id) && l.contains("revoked"), Duration.ofSeconds(5));
+            assertFalse(line.contains(doomed));
+            getinfoFast(raw, good);
+            // The other client keeps its session.
+            h.node.notifyPlugins("after_revoke", new JsonObject().put("ok", true));
+            assertTrue(kept.nextNotPing(Duration.ofSeconds(10)).contains("after_revoke"));
+        }
+    }
+
+    /** 300 refused clients and 100 connection resets: a handful of log lines, none naming a Java class. */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void refusalsAndResetsDoNotFloodTheLog() throws Exception {
+        try (Harness h = Harness.start()) {
+            RawClient raw = new RawClient(h);
+            String good = h.node.createRune(null);
+            warm(raw, good);
+            String forbidding = h.node.createRune(new io.vertx.core.json.JsonArray().add("method/listclnrest-notifications"));
+            for (int i = 0; i < 300; i++) {
+                String sid = raw.open("rune", forbidding).getString("sid");
+                assertEquals(200, raw.post(RawClient.q(sid), "40").statusCode());
+                if (i % 50 == 0) {
+                    getinfoFast(raw, good);
+                }
+            }
+            for (int i = 0; i < 50; i++) {
+                String sid = raw.open().getString("sid");
+                SSLSocket s = raw.rawRequest("GET " + RawClient.PATH + "?" + RawClient.q(sid) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                s.setSoLinger(true, 0);
+                s.close();
+                RawClient.Ws ws = raw.ws("EIO=4&transport=websocket", Map.of("rune", good));
+                ws.abort();
+            }
+            // The first refusal is logged at once, the others as one count when the window ends.
+            h.node.awaitLog(l -> l.contains("Refused") && l.contains("more"), Duration.ofSeconds(20));
+            long lines = h.node.log().stream().filter(l -> l.contains("Refused")).count();
+            System.out.println("300 refusals -> " + lines + " log lines");
+            assertTrue(lines <= 4, lines + " refusal lines");
+            assertNoClassNames(h);
+        }
+    }
+
+    static void assertNoClassNames(Harness h) {
+        for (String l : h.node.log()) {
+            assertFalse(JAVA_NAME.matcher(l).find(), "a Java class name or stack trace in the log: " + l);
+        }
+    }
+
+    /** A few calls before the attack: the first over a fresh JVM and a new TLS session is not what is measured. */
+    static void warm(RawClient raw, String rune) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            raw.http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + raw.h.port + "/v1/getinfo"))
+                    .header("Rune", rune).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    /** A REST getinfo with a good rune answers 201 within a second. */
+    static void getinfoFast(RawClient raw, String rune) throws Exception {
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = raw.http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + raw.h.port + "/v1/getinfo"))
+                .timeout(Duration.ofSeconds(10)).header("Rune", rune).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(201, r.statusCode(), r.body());
+        assertTrue(ms < 1000, "getinfo took " + ms + " ms");
+    }
+}
