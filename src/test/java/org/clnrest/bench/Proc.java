@@ -20,6 +20,21 @@ final class Proc {
         return cpuTicks(pid) / TICK;
     }
 
+    /** When the process started, in seconds since boot (kernel clock ticks, 10 ms). */
+    static double startedSinceBoot(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[19]) / TICK; // starttime (field 22)
+    }
+
+    /**
+     * Seconds since boot, now (/proc/uptime, 10 ms), on the clock process start times use. (Java's
+     * ProcessHandle start instant adds boot time, which Linux gives in whole seconds: up to a second off.)
+     */
+    static double sinceBoot() throws IOException {
+        return Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+    }
+
     static double rssMiB(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("VmRSS:")) {

@@ -97,6 +97,7 @@ public final class CacheTraining {
                 } catch (Exception first) {
                     // A training run is a real start of the plugin on a machine that may be busy: one more try.
                     System.out.println("Training run with " + j.home() + " failed, once more: " + first.getMessage());
+                    first.printStackTrace(System.out);
                     file = train(launcher, dir, j);
                 }
                 index.add((j.aot() ? "aot" : "cds") + "\t" + j.runtimeVersion() + "\t" + j.home() + "\t" + file.getFileName());
@@ -340,6 +341,10 @@ public final class CacheTraining {
             o.addHeader("Accept", accept);
         }
         Future<Buffer> f = client.request(o).compose(r -> body == null ? r.send() : r.send(Buffer.buffer(body))).compose(r -> r.body());
-        f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        try {
+            f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("no answer within 30 s to " + method + " " + uri + " (" + type + ", " + body + ")", e);
+        }
     }
 }

@@ -128,4 +128,28 @@ class FrameSplitterTest {
             }
         }
     }
+
+    @Test
+    void theEightBytesAtATimeSearchFindsTheFirstLfAnywhere() {
+        Random r = new Random(7);
+        for (int n = 0; n < 40; n++) {
+            byte[] a = new byte[n + 9];
+            for (int k = 0; k < a.length; k++) {
+                a[k] = (byte) (r.nextBoolean() ? 'x' : r.nextInt(256)); // 0x8A, 0x0B, ... must not pass for LF
+                if (a[k] == '\n') {
+                    a[k] = 'y';
+                }
+            }
+            io.netty.buffer.ByteBuf bb = io.netty.buffer.Unpooled.wrappedBuffer(a, 3, n + 5); // an offset into the array
+            assertEquals(-1, FrameSplitter.indexOfLf(bb, 0, n + 5));
+            for (int lf = 0; lf < n + 5; lf++) {
+                a[3 + lf] = '\n';
+                for (int from = 0; from <= lf; from++) {
+                    assertEquals(lf, FrameSplitter.indexOfLf(bb, from, n + 5), "LF at " + lf + ", from " + from);
+                }
+                assertEquals(-1, FrameSplitter.indexOfLf(bb, 0, lf), "not before it");
+                a[3 + lf] = 'x';
+            }
+        }
+    }
 }
