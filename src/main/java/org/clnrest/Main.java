@@ -28,6 +28,7 @@ import org.clnrest.rpc.RpcClientVerticle;
 import org.clnrest.tls.CertificateStore;
 import org.clnrest.tls.ServerCertificate;
 import org.clnrest.tls.ServerNames;
+import org.clnrest.tls.ServerTls;
 import org.clnrest.util.JavaNames;
 import org.clnrest.util.Uptime;
 import org.slf4j.Logger;
@@ -56,7 +57,15 @@ public final class Main {
             demo(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        StdioChannel out = StdioChannel.capture(); // before anything can print
+        StdioChannel out;
+        try {
+            out = StdioChannel.capture(); // before anything can print
+        } catch (java.io.IOException e) {
+            System.err.println("clnrest-vertx: cannot open lightningd's channel: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        ServerTls.preload(); // BoringSSL loads while Vert.x starts and lightningd sends init
         // The metrics SPI is plugged in now (Vert.x takes it only at creation) and stays empty unless init turns
         // metrics on: no Micrometer class is loaded while clnrest-metrics-port is unset.
         Vertx vertx = Vertx.builder().with(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4)

@@ -279,6 +279,7 @@ final class NodeRpc {
         if (err != null) {
             throw new RpcFailure(err.getInteger("code"), err.getString("message"));
         }
+        node.recordRuneUse();
         return new JsonObject().put("valid", true);
     }
 

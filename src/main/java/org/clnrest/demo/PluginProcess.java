@@ -25,6 +25,8 @@ final class PluginProcess {
     private final SimulatedLightningd node;
     private final Map<String, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    /** Completes when the plugin's stdout reaches its end (or failed to parse): everything it wrote was seen. */
+    final CompletableFuture<Void> stdoutDone = new CompletableFuture<>();
     volatile JsonObject manifest;
     volatile boolean disabled;
 
@@ -88,11 +90,15 @@ final class PluginProcess {
                 onMessage(new JsonObject(it.nextValue()));
             }
         } catch (Exception e) {
-            if (process.isAlive() && !disabled) {
-                // lightningd kills a plugin that writes anything but JSON-RPC to stdout.
-                node.log("UNUSUAL", "plugin-" + name + ": Killing plugin: JSON-RPC message does not parse: " + e.getMessage());
+            if (!disabled) {
+                // lightningd kills a plugin that writes anything but JSON-RPC to stdout (and says so even when the
+                // plugin died right after writing it).
+                node.log("UNUSUAL", "plugin-" + name + ": " + (process.isAlive() ? "Killing plugin: " : "")
+                        + "JSON-RPC message does not parse: " + e.getMessage());
                 process.destroyForcibly();
             }
+        } finally {
+            stdoutDone.complete(null);
         }
     }
 

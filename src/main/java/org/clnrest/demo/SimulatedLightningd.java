@@ -39,6 +39,7 @@ public final class SimulatedLightningd implements AutoCloseable {
     private final Path networkDir;
     private final Path rpcFile;
     private final int seededInvoices;
+    private final long checkruneCostNanos;
     private final boolean echo;
     private final Map<String, List<String>> rawOptions;
     private final List<List<String>> pluginCommands;
@@ -51,6 +52,8 @@ public final class SimulatedLightningd implements AutoCloseable {
     private final List<NetSocket> sockets = Collections.synchronizedList(new ArrayList<>());
     private final NodeRpc rpc;
     private Vertx vertx;
+    /** One thread for checkrune when it has a cost (see {@link Builder#checkruneCost}). */
+    private io.vertx.core.WorkerExecutor mainLoop;
     private NetServer server;
     private volatile boolean silent;
 
@@ -59,6 +62,7 @@ public final class SimulatedLightningd implements AutoCloseable {
         this.networkDir = lightningDir.resolve(NETWORK);
         this.rpcFile = networkDir.resolve("lightning-rpc");
         this.seededInvoices = b.seededInvoices;
+        this.checkruneCostNanos = b.checkruneCost.toNanos();
         this.echo = b.echo;
         this.rawOptions = b.options;
         this.pluginCommands = b.plugins;
@@ -77,6 +81,7 @@ public final class SimulatedLightningd implements AutoCloseable {
         private final List<List<String>> plugins = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private int seededInvoices;
+        private Duration checkruneCost = Duration.ZERO;
         private boolean echo;
 
         private Builder(Path lightningDir) {
@@ -106,6 +111,16 @@ public final class SimulatedLightningd implements AutoCloseable {
             return this;
         }
 
+        /**
+         * What a successful checkrune costs lightningd besides the check: it records the rune's use in its
+         * database, a synchronous write on its single main loop, so one at a time (about 4 ms on a real node).
+         * Zero (the default) makes checkrune as cheap as the check itself.
+         */
+        public Builder checkruneCost(Duration cost) {
+            checkruneCost = cost;
+            return this;
+        }
+
         /** Print the log to stderr as it happens (the demo). */
         public Builder echo(boolean on) {
             echo = on;
@@ -124,6 +139,9 @@ public final class SimulatedLightningd implements AutoCloseable {
         Files.createDirectories(networkDir);
         Files.deleteIfExists(rpcFile);
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
+        if (checkruneCostNanos > 0) {
+            mainLoop = vertx.createSharedWorkerExecutor("lightningd-main-loop", 1);
+        }
         startRpc();
         for (List<String> command : pluginCommands) {
             startPlugin(command);
@@ -290,7 +308,12 @@ public final class SimulatedLightningd implements AutoCloseable {
             return;
         }
         // Node methods may be slow (a 100 MB listinvoices): off the event loop, replies in completion order.
-        vertx.<Buffer>executeBlocking(() -> rpc.call(method, params), false).onComplete(ar -> {
+        // A costly checkrune (its database write) runs one at a time on a thread of its own, as on lightningd's
+        // main loop, without holding up the other methods.
+        io.vertx.core.Future<Buffer> answer = mainLoop != null && "checkrune".equals(method)
+                ? mainLoop.executeBlocking(() -> rpc.call(method, params), true)
+                : vertx.executeBlocking(() -> rpc.call(method, params), false);
+        answer.onComplete(ar -> {
             if (ar.succeeded()) {
                 reply(socket, id, ar.result(), null);
             } else if (ar.cause() instanceof NodeRpc.RpcFailure f) {
@@ -377,6 +400,21 @@ public final class SimulatedLightningd implements AutoCloseable {
         return seededInvoices;
     }
 
+    private final Object runeDb = new Object();
+
+    /** A successful checkrune's database write ({@link Builder#checkruneCost}): one at a time, blocking. */
+    void recordRuneUse() {
+        if (checkruneCostNanos <= 0) {
+            return;
+        }
+        synchronized (runeDb) {
+            long until = System.nanoTime() + checkruneCostNanos;
+            for (long left = checkruneCostNanos; left > 0; left = until - System.nanoTime()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+            }
+        }
+    }
+
     Map<String, Object> configuredOptions() {
         return typedOptions;
     }
@@ -400,6 +438,11 @@ public final class SimulatedLightningd implements AutoCloseable {
     /** Close plugin {@code index}'s stdin, as a dying lightningd would. */
     public void closePluginStdin(int index) {
         plugins.get(index).closeStdin();
+    }
+
+    /** Wait until plugin {@code index}'s stdout has ended and all it wrote there has been read (and logged). */
+    public void awaitPluginStdoutEnd(int index, Duration timeout) throws Exception {
+        plugins.get(index).stdoutDone.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public boolean pluginDisabled(int index) {

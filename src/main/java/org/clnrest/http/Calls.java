@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import org.clnrest.auth.RuneCheck;
+import org.clnrest.http.format.Format;
 import org.clnrest.paths.DynamicPaths;
 import org.clnrest.rpc.Rpc;
 
@@ -103,7 +104,8 @@ final class Calls {
     }
 
     private void callAndAnswer(RoutingContext ctx, CallRequest call) {
-        rpc.call(call.method(), call.params())
+        // A JSON result passes through untouched: a large one may then stream from lightningd to the client.
+        (call.out() == Format.JSON ? rpc.callStreaming(call.method(), call.params()) : rpc.call(call.method(), call.params()))
                 .onSuccess(reply -> ReplyWriter.answer(vertx, ctx, call, reply))
                 .onFailure(ctx::fail);
     }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 
 import org.clnrest.metrics.Stats;
@@ -14,8 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * lightningd's answer to a call, as the HTTP answer: 201 with the result in the client's format (JSON passed
  * through byte for byte), or lightningd's error as {@link ApiError} (404 for an unknown command, 500 otherwise).
- * Large results are rendered in other formats on a worker thread, and written a slice at a time as the client
- * reads, so that TLS encrypts only what can be sent.
+ * A large JSON result comes as a stream from lightningd's socket ({@link org.clnrest.rpc.Rpc#callStreaming})
+ * and goes out as it comes (chunked), with back-pressure both ways: the client reads, the socket is read; a
+ * 100 MB reply is never held whole. Large results in other formats are rendered on a worker thread, and
+ * written a slice at a time as the client reads, so that TLS encrypts only what can be sent.
  */
 final class ReplyWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ReplyWriter.class);
@@ -27,6 +30,10 @@ final class ReplyWriter {
 
     static void answer(Vertx vertx, RoutingContext ctx, CallRequest call, RpcReply reply) {
         ctx.put(Stats.RAN_KEY, reply.isError() && reply.errorCode() == -32601 ? "unknown" : call.method());
+        if (reply.isStreamed()) {
+            stream(ctx, call, reply.resultStream());
+            return;
+        }
         if (reply.isError()) {
             LOG.debug("{} with rune #{}: lightningd error {}", call.method(), call.runeId(), reply.errorCode());
             ctx.fail(reply.errorCode() == -32601 ? ApiError.unknownCommand(reply.error()) : ApiError.rpcError(reply.error()));
@@ -40,6 +47,24 @@ final class ReplyWriter {
             LOG.debug("{} with rune #{}: 201, {} bytes", call.method(), call.runeId(), b.length());
             write(ctx.response().setStatusCode(201).putHeader("Content-Type", call.out().mediaType), b);
         }).onFailure(ctx::fail);
+    }
+
+    /** A streamed JSON result, passed on as it arrives; a failure midway resets the response (never a clean end). */
+    private static void stream(RoutingContext ctx, CallRequest call, ReadStream<Buffer> result) {
+        HttpServerResponse res = ctx.response();
+        if (res.ended() || res.closed()) {
+            result.handler(null); // nobody to read it: lightningd's bytes are read and dropped
+            return;
+        }
+        LOG.debug("{} with rune #{}: 201, streamed", call.method(), call.runeId());
+        res.setStatusCode(201).putHeader("Content-Type", call.out().mediaType).setChunked(true);
+        result.pipe().endOnFailure(false).to(res).onFailure(e -> {
+            result.handler(null);
+            LOG.debug("{} with rune #{}: streamed reply cut: {}", call.method(), call.runeId(), e.getMessage());
+            if (!res.closed()) {
+                res.reset();
+            }
+        });
     }
 
     static void write(HttpServerResponse res, Buffer body) {

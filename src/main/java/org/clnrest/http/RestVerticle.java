@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
@@ -25,6 +24,7 @@ import org.clnrest.paths.DynamicPaths;
 import org.clnrest.plugin.Options;
 import org.clnrest.plugin.RestConfig;
 import org.clnrest.rpc.Rpc;
+import org.clnrest.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,11 +133,15 @@ public class RestVerticle extends AbstractVerticle {
                 .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS));
         Notifications.serverOptions(options);
         if (config.https()) {
-            options.setSsl(true)
-                    .setKeyCertOptions(new PemKeyCertOptions()
-                            .setKeyPath(config.certsDir().resolve("server-key.pem").toString())
-                            .setCertPath(config.certsDir().resolve("server.pem").toString()))
-                    .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+            try {
+                options.setSsl(true)
+                        .setKeyCertOptions(ServerTls.keyCert(config.certsDir()))
+                        .setSslEngineOptions(ServerTls.engine())
+                        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                return Future.failedFuture(new IllegalStateException("cannot read the TLS identity in " + config.certsDir() + ": "
+                        + e.getMessage(), e));
+            }
         }
         return vertx.createHttpServer(options)
                 .connectionHandler(guard::onConnection)

@@ -11,8 +11,12 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The plugin's stdout, owned by the protocol alone. lightningd parses everything the plugin prints there,
- * and kills a plugin that prints anything but JSON-RPC: so the real stdout is captured once at start-up
- * and {@code System.out} is pointed at stderr, where a stray {@code println} from any library is harmless.
+ * and kills a plugin that prints anything but JSON-RPC. The launcher ({@code bin/clnrest-vertx}) hands the
+ * protocol a descriptor of its own and makes the process's stdout its stderr, so that nothing the JVM itself
+ * prints (an OutOfMemoryError's last words, an agent's banner) can reach lightningd as protocol; it names that
+ * descriptor in {@code -Dclnrest.protocol.fd}. Run without the launcher ({@code java -jar}), the protocol is
+ * the real stdout. Either way {@code System.out} is pointed at stderr, where a stray {@code println} from any
+ * library is harmless.
  */
 public final class StdioChannel {
     private static final byte[] TERMINATOR = "\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -25,13 +29,31 @@ public final class StdioChannel {
         this.out = out;
     }
 
-    /** Capture the real stdout and divert {@code System.out}; call first thing in {@code main}. */
-    public static synchronized StdioChannel capture() {
+    /** The launcher's name for the protocol's descriptor. */
+    static final String FD_PROPERTY = "clnrest.protocol.fd";
+
+    /** Open the protocol's channel and divert {@code System.out}; call first thing in {@code main}. */
+    public static synchronized StdioChannel capture() throws IOException {
         if (instance == null) {
-            instance = new StdioChannel(new FileOutputStream(FileDescriptor.out));
+            instance = new StdioChannel(protocolStream(System.getProperty(FD_PROPERTY)));
             System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         }
         return instance;
+    }
+
+    /** The launcher's descriptor when it named one (reopened through /dev/fd), else the real stdout. */
+    static OutputStream protocolStream(String fd) throws IOException {
+        if (fd == null || fd.isBlank()) {
+            return new FileOutputStream(FileDescriptor.out);
+        }
+        int n;
+        try {
+            n = Integer.parseInt(fd.trim());
+        } catch (NumberFormatException e) {
+            throw new IOException(FD_PROPERTY + " is not a file descriptor number: " + fd);
+        }
+        // Appending: should the descriptor be a file, it is written at its end, never from its start.
+        return new FileOutputStream("/dev/fd/" + n, true);
     }
 
     /** The captured channel, or null when the process is not a plugin (demo node, tests). */

@@ -4,11 +4,17 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.PromiseInternal;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.bus.Bus;
 
-/** Calls lightningd through the RPC client verticle: the one way the other verticles reach the node. */
+/**
+ * Calls lightningd through the RPC client verticle: the one way the other verticles reach the node. A caller
+ * on the client's event loop (the default: one event loop) calls it directly, with no bus message; any other
+ * goes over {@link Bus#RPC_CALL}. Either way the reply arrives on the caller's context.
+ */
 public final class Rpc {
     private final EventBus bus;
     private final DeliveryOptions options;
@@ -24,10 +30,34 @@ public final class Rpc {
      * (which may be an error reply); fails with {@link RpcUnavailable} when lightningd was not reached.
      */
     public Future<RpcReply> call(String method, Object params) {
-        return call(method, params, 0);
+        return call(method, params, 0, false);
     }
 
     public Future<RpcReply> call(String method, Object params, long timeoutMs) {
+        return call(method, params, timeoutMs, false);
+    }
+
+    /**
+     * As {@link #call(String, Object)}, but a large result may come as a stream ({@link RpcReply#isStreamed()}),
+     * read from lightningd's socket as the caller reads it: for a caller that passes the result on untouched.
+     * (Only for callers on the client's event loop; others get it whole.)
+     */
+    public Future<RpcReply> callStreaming(String method, Object params) {
+        return call(method, params, 0, true);
+    }
+
+    private Future<RpcReply> call(String method, Object params, long timeoutMs, boolean mayStream) {
+        RpcClientVerticle here = RpcClientVerticle.here(bus);
+        if (here != null) {
+            ContextInternal caller = ContextInternal.current();
+            Future<RpcReply> reply = here.call(method, params, timeoutMs > 0 ? timeoutMs : -1, mayStream);
+            if (caller == null) {
+                return reply;
+            }
+            PromiseInternal<RpcReply> p = caller.promise();
+            reply.onComplete(p);
+            return p.future();
+        }
         JsonObject body = new JsonObject().put(Bus.F_METHOD, method);
         if (params != null) {
             body.put(Bus.F_PARAMS, params);

@@ -2,10 +2,13 @@ package org.clnrest.rpc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,15 +23,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Talks JSON-RPC to lightningd over the unix socket named by init's {@code rpc-file}. Serves
- * {@link Bus#RPC_CALL}: a small pool of persistent connections, each carrying many calls at once. A lost
- * connection fails its calls at once (never a hang) and is replaced on the next call.
+ * Talks JSON-RPC to lightningd over the unix socket named by init's {@code rpc-file}: a small pool of
+ * persistent connections, each carrying many calls at once. A lost connection fails its calls at once (never
+ * a hang) and is replaced on the next call. Callers on this verticle's event loop (by default every verticle:
+ * one event loop) are served by a direct call through {@link Rpc}; others over {@link Bus#RPC_CALL}.
  *
  * Config: {@code rpcFile} (path), {@code poolSize} (default 2), {@code timeoutMs} (0 = none; per call a
- * {@code timeout} header overrides it).
+ * {@code timeout} header overrides it). Timeouts are checked twice a second.
  */
 public class RpcClientVerticle extends AbstractVerticle {
     private static final Logger LOG = LoggerFactory.getLogger(RpcClientVerticle.class);
+    /** The client of each Vert.x instance, by its bus: what {@link Rpc} calls directly when it can. */
+    private static final Map<EventBus, RpcClientVerticle> LOCAL = new ConcurrentHashMap<>();
+    /** Connections beyond poolSize while others are busy streaming a large result. */
+    static final int EXTRA_FOR_STREAMS = 8;
 
     private NetClient client; // a strong reference: a collected client closes its sockets
     private SocketAddress address;
@@ -38,6 +46,7 @@ public class RpcClientVerticle extends AbstractVerticle {
     private final List<Future<RpcConnection>> connecting = new ArrayList<>();
     private long nextId;
     private int roundRobin;
+    private Thread loop;
     /** Set when lightningd says shutdown: calls in flight and new ones fail at once. */
     private boolean stopping;
     /** Metrics (no-ops unless clnrest-metrics-port is set; installed before this verticle starts). */
@@ -51,6 +60,7 @@ public class RpcClientVerticle extends AbstractVerticle {
         defaultTimeoutMs = conf.getLong("timeoutMs", 0L);
         stats = Metrics.stats();
         client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000));
+        loop = Thread.currentThread();
         RpcReply.LocalCodec.register(vertx.eventBus());
         vertx.eventBus().<JsonObject>consumer(Bus.RPC_CALL, this::onCall);
         // lightningd is going away: answer every waiting request now (503) rather than leave it to a reset.
@@ -58,55 +68,100 @@ public class RpcClientVerticle extends AbstractVerticle {
             stopping = true;
             List.copyOf(pool).forEach(c -> c.abort(SHUTTING_DOWN));
         });
+        vertx.setPeriodic(500, t -> {
+            long now = System.nanoTime();
+            List.copyOf(pool).forEach(c -> c.expire(now));
+        });
+        LOCAL.put(vertx.eventBus(), this);
     }
 
     static final String SHUTTING_DOWN = "lightningd is shutting down";
 
+    /** The client of {@code bus}'s Vert.x instance (tests run code on its event loop). */
+    static io.vertx.core.Context contextOf(EventBus bus) {
+        RpcClientVerticle c = LOCAL.get(bus);
+        return c == null ? null : c.context;
+    }
+
+    /** The client serving {@code bus}'s Vert.x instance, if the caller runs on its event loop; else null. */
+    static RpcClientVerticle here(EventBus bus) {
+        RpcClientVerticle c = LOCAL.get(bus);
+        return c != null && c.loop == Thread.currentThread() ? c : null;
+    }
+
     private void onCall(Message<JsonObject> msg) {
         JsonObject body = msg.body();
-        String method = body.getString(Bus.F_METHOD);
-        Object params = body.getValue(Bus.F_PARAMS);
-        if (params != null && !(params instanceof JsonObject) && !(params instanceof JsonArray)) {
-            msg.fail(400, "params must be an object or an array");
-            return;
-        }
-        if (stopping) {
-            msg.fail(Bus.FAIL_RPC_UNAVAILABLE, SHUTTING_DOWN);
-            return;
-        }
         String t = msg.headers().get(Bus.H_TIMEOUT);
-        long timeoutMs = t != null ? Long.parseLong(t) : defaultTimeoutMs;
-        // lightningd shows the id in its logs: name the plugin and the method, then a counter.
-        String id = "clnrest-vertx:" + method + "#" + (++nextId);
-        long started = stats.rpcStart();
-        connection()
-                .compose(c -> c.call(id, method, params, timeoutMs))
-                .onSuccess(reply -> {
-                    stats.rpcEnd(started, method, reply.isError() ? reply.errorCode() : 0);
-                    msg.reply(reply);
-                })
+        call(body.getString(Bus.F_METHOD), body.getValue(Bus.F_PARAMS), t != null ? Long.parseLong(t) : -1, false)
+                .onSuccess(msg::reply)
                 .onFailure(e -> {
-                    stats.rpcEnd(started, method, Stats.UNREACHED);
                     int code = e instanceof RpcUnavailable u && u.timeout() ? Bus.FAIL_RPC_TIMEOUT : Bus.FAIL_RPC_UNAVAILABLE;
                     msg.fail(code, e.getMessage());
                 });
     }
 
-    /** A live connection: open ones are shared round-robin; the pool grows to poolSize as load needs. */
-    private Future<RpcConnection> connection() {
-        pool.removeIf(RpcConnection::isClosed);
+    /**
+     * Call {@code method} on lightningd (on this verticle's event loop). {@code timeoutMs} &lt; 0: the default.
+     * Fails with {@link RpcUnavailable} when lightningd was not reached (or params are neither object nor array).
+     */
+    Future<RpcReply> call(String method, Object params, long timeoutMs, boolean mayStream) {
+        if (params != null && !(params instanceof JsonObject) && !(params instanceof JsonArray)) {
+            return Future.failedFuture(new RpcUnavailable("params must be an object or an array", false));
+        }
+        if (stopping) {
+            return Future.failedFuture(new RpcUnavailable(SHUTTING_DOWN, false));
+        }
+        long timeout = timeoutMs >= 0 ? timeoutMs : defaultTimeoutMs;
+        // lightningd shows the id in its logs: name the plugin and the method, then a counter.
+        String id = "clnrest-vertx:" + method + "#" + (++nextId);
+        long started = stats.rpcStart();
+        RpcConnection ready = ready();
+        Future<RpcReply> reply = ready != null ? ready.call(id, method, params, timeout, mayStream)
+                : connection().compose(c -> c.call(id, method, params, timeout, mayStream));
+        return reply.andThen(ar -> stats.rpcEnd(started, method,
+                ar.failed() ? Stats.UNREACHED : ar.result().isError() ? ar.result().errorCode() : 0));
+    }
+
+    /**
+     * An open connection to use at once: one with nothing in flight, else (the pool being full) the next in
+     * turn; null when the pool should grow. Connections streaming a result take no calls.
+     */
+    private RpcConnection ready() {
+        int usable = 0;
         for (RpcConnection c : pool) {
-            if (c.inFlight() == 0) {
-                return Future.succeededFuture(c);
+            if (!c.isClosed() && !c.streaming()) {
+                if (c.inFlight() == 0) {
+                    return c;
+                }
+                usable++;
             }
         }
-        if (pool.size() + connecting.size() < poolSize) {
+        return usable == 0 || usable + connecting.size() < poolSize ? null : inTurn();
+    }
+
+    private RpcConnection inTurn() {
+        List<RpcConnection> usable = pool.stream().filter(c -> !c.isClosed() && !c.streaming()).toList();
+        return usable.isEmpty() ? null : usable.get(Math.floorMod(roundRobin++, usable.size()));
+    }
+
+    /** A live connection: the pool grows to poolSize as load needs (and past it while some stream results). */
+    private Future<RpcConnection> connection() {
+        pool.removeIf(RpcConnection::isClosed);
+        long usable = pool.stream().filter(c -> !c.streaming()).count();
+        if (usable + connecting.size() < poolSize && pool.size() + connecting.size() < poolSize + EXTRA_FOR_STREAMS) {
             return connect();
         }
-        if (!pool.isEmpty()) {
-            return Future.succeededFuture(pool.get(Math.floorMod(roundRobin++, pool.size())));
+        RpcConnection c = inTurn();
+        if (c != null) {
+            return Future.succeededFuture(c);
         }
-        return connecting.get(0);
+        if (!connecting.isEmpty()) {
+            return connecting.get(0);
+        }
+        if (!pool.isEmpty()) {
+            return Future.succeededFuture(pool.get(Math.floorMod(roundRobin++, pool.size()))); // all streaming: wait behind one
+        }
+        return connect();
     }
 
     private Future<RpcConnection> connect() {
@@ -117,7 +172,7 @@ public class RpcClientVerticle extends AbstractVerticle {
             connecting.remove(future);
             if (ar.succeeded()) {
                 RpcConnection[] self = new RpcConnection[1];
-                self[0] = new RpcConnection(vertx, ar.result(), () -> {
+                self[0] = new RpcConnection(context, ar.result(), () -> {
                     pool.remove(self[0]);
                     if (!stopping) {
                         LOG.warn("Lost a connection to lightningd's RPC socket; the next call reconnects");
@@ -134,6 +189,7 @@ public class RpcClientVerticle extends AbstractVerticle {
 
     @Override
     public void stop() {
+        LOCAL.remove(vertx.eventBus(), this);
         pool.forEach(RpcConnection::close);
     }
 }

@@ -119,4 +119,93 @@ class RpcClientTest {
         assertEquals(60_000, invoices.size());
         assertEquals("seed-59999", invoices.getJsonObject(59_999).getString("label"));
     }
+
+    // ---- streamed results ------------------------------------------------------------------------------------
+
+    /** Run on the RPC client's event loop, where Rpc calls it directly (and a large result may stream). */
+    private <T> T onClientLoop(Vertx vertx, java.util.function.Supplier<Future<T>> work) throws Exception {
+        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+        RpcClientVerticle.contextOf(vertx.eventBus()).runOnContext(v -> work.get().onComplete(ar -> {
+            if (ar.succeeded()) {
+                f.complete(ar.result());
+            } else {
+                f.completeExceptionally(ar.cause());
+            }
+        }));
+        return f.get(120, TimeUnit.SECONDS);
+    }
+
+    /** Every byte of a streamed result. */
+    private static Future<io.vertx.core.buffer.Buffer> readAll(RpcReply r) {
+        assertTrue(r.isStreamed(), "a large result streams");
+        io.vertx.core.Promise<io.vertx.core.buffer.Buffer> p = io.vertx.core.Promise.promise();
+        io.vertx.core.buffer.Buffer all = io.vertx.core.buffer.Buffer.buffer();
+        r.resultStream().exceptionHandler(p::tryFail).endHandler(v -> p.tryComplete(all)).handler(all::appendBuffer);
+        return p.future();
+    }
+
+    @Test
+    void largeResultsStreamByteForByte(Vertx vertx) throws Exception {
+        io.vertx.core.buffer.Buffer whole = await(rpc.call("listinvoices", new JsonObject())).resultBytes();
+        io.vertx.core.buffer.Buffer streamed = onClientLoop(vertx, () -> rpc.callStreaming("listinvoices", new JsonObject())
+                .compose(RpcClientTest::readAll));
+        assertEquals(whole.length(), streamed.length());
+        assertEquals(whole, streamed);
+        assertEquals(60_000, new JsonObject(streamed).getJsonArray("invoices").size());
+    }
+
+    @Test
+    void smallResultsAndErrorsAreNeverStreamed(Vertx vertx) throws Exception {
+        RpcReply info = onClientLoop(vertx, () -> rpc.callStreaming("getinfo", null));
+        assertFalse(info.isStreamed());
+        assertEquals(node.nodeId(), info.resultObject().getString("id"));
+        RpcReply err = onClientLoop(vertx, () -> rpc.callStreaming("nosuch", null));
+        assertFalse(err.isStreamed());
+        assertEquals(-32601, err.errorCode());
+    }
+
+    /** A reader that stops holds lightningd's socket for that result only: other calls go on another connection. */
+    @Test
+    void aPausedReaderHoldsOnlyItsOwnConnection(Vertx vertx) throws Exception {
+        io.vertx.core.buffer.Buffer whole = await(rpc.call("listinvoices", new JsonObject())).resultBytes();
+        io.vertx.core.buffer.Buffer streamed = onClientLoop(vertx, () -> rpc.callStreaming("listinvoices", new JsonObject()).compose(r -> {
+            io.vertx.core.Promise<io.vertx.core.buffer.Buffer> done = io.vertx.core.Promise.promise();
+            io.vertx.core.buffer.Buffer all = io.vertx.core.buffer.Buffer.buffer();
+            var s = r.resultStream();
+            s.exceptionHandler(done::tryFail).endHandler(v -> done.tryComplete(all));
+            s.handler(b -> {
+                boolean first = all.length() == 0;
+                all.appendBuffer(b);
+                if (first) {
+                    s.pause();
+                    // While this result waits for its reader, a call is answered.
+                    rpc.call("getinfo", null).onComplete(ar -> {
+                        if (ar.failed() || !node.nodeId().equals(ar.result().resultObject().getString("id"))) {
+                            done.tryFail("getinfo was held up behind a paused stream");
+                        } else {
+                            s.resume();
+                        }
+                    });
+                }
+            });
+            return done.future();
+        }));
+        assertEquals(whole, streamed);
+    }
+
+    /** A reader that goes away: the rest of its result is read and dropped, and the connection serves on. */
+    @Test
+    void aReaderThatLeavesLeavesTheClientUsable(Vertx vertx) throws Exception {
+        onClientLoop(vertx, () -> rpc.callStreaming("listinvoices", new JsonObject()).map(r -> {
+            var s = r.resultStream();
+            s.handler(b -> s.handler(null));
+            return r;
+        }));
+        for (int i = 0; i < 3; i++) {
+            io.vertx.core.buffer.Buffer again = onClientLoop(vertx, () -> rpc.callStreaming("listinvoices", new JsonObject())
+                    .compose(RpcClientTest::readAll));
+            assertEquals(60_000, new JsonObject(again).getJsonArray("invoices").size());
+            assertEquals(node.nodeId(), onClientLoop(vertx, () -> rpc.call("getinfo", null)).resultObject().getString("id"));
+        }
+    }
 }
