@@ -106,7 +106,7 @@ final class SocketIoServer {
             return;
         }
         String rune = req.getHeader("rune");
-        req.toWebSocket().onSuccess(socket -> {
+        req.toWebSocket().map(FlushCoalescing::on).onSuccess(socket -> {
             if (s == null) {
                 EngineIoSession fresh = open(rune);
                 fresh.openWebSocket(socket, clients.get(fresh));

@@ -34,6 +34,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.Harness;
+import org.clnrest.notify.SocketIoAttacks;
 import org.clnrest.tls.TlsIdentityIT;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.Timeout;
  * with the default launcher and limits (but a 10 s body deadline, to keep the suite short, and 24 MiB of request memory, so that the outcome does not hang on how fast a loaded machine sends), takes every attack
  * in turn; a prober calls getinfo with a good rune every 100 ms throughout and every answer must come within
  * 1 s. Each attack first failed on the code before the fix (the plugin died, froze, or let the call through).
- * The Socket.IO attacks are in {@code notify/HostileSocketIoIT}.
+ * The Socket.IO attacks ({@code notify/SocketIoAttacks}) run against the same plugin, under the same prober.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class HostileClientIT {
@@ -71,7 +72,7 @@ class HostileClientIT {
     static void start() throws Exception {
         h = Harness.start(b -> b.option("clnrest-body-timeout", BODY_TIMEOUT).option("clnrest-validate-requests", true)
                 .option("clnrest-request-memory", REQUEST_MEMORY)
-                .env("CLNREST_JAVA_OPTS", System.getProperty("hostile.jvm", "")));
+                .env("CLNREST_JAVA_OPTS", (SocketIoAttacks.RECHECK_FAST + " " + System.getProperty("hostile.jvm", "")).trim()));
         rune = h.node.createRune(null);
         tls = TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem"));
         http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -387,5 +388,37 @@ class HostileClientIT {
                 + "2;name=value\r\n{}\r\n0\r\n\r\n");
         // netty 4.2.12's decoder refused valid chunk extensions and dropped the connection (netty 4.2.18 is pinned).
         assertTrue(answer.startsWith("HTTP/1.1 201"), answer);
+    }
+
+    // ---- Socket.IO: checkrune amplification, abandoned polls, buffers, revocation, log floods ----------
+
+    @Test
+    void threeHundredThousandConnectsInOnePostCostOneCheckAtMost() throws Exception {
+        SocketIoAttacks.connectFlood(h, rune, 300_000);
+    }
+
+    @Test
+    void twentyThousandConnectsInOnePostCostOneCheckAtMost() throws Exception {
+        SocketIoAttacks.connectFlood(h, rune, 20_000);
+    }
+
+    @Test
+    void abandonedLongPollsLeaveNoConnectionBehind() throws Exception {
+        SocketIoAttacks.abandonedLongPolls(h, rune);
+    }
+
+    @Test
+    void stuckWebSocketClientsAreDroppedByTheGlobalNotificationCap() throws Exception {
+        SocketIoAttacks.stuckClientsAgainstTheGlobalCap(h, rune);
+    }
+
+    @Test
+    void aRevokedRuneLosesItsSocketIoSession() throws Exception {
+        SocketIoAttacks.revokedRune(h, rune);
+    }
+
+    @Test
+    void socketIoRefusalsAndResetsDoNotFloodTheLog() throws Exception {
+        SocketIoAttacks.refusalsAndResets(h, rune);
     }
 }

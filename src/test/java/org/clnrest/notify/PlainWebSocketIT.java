@@ -141,7 +141,7 @@ class PlainWebSocketIT {
         assertEquals("close:4403", forbidden.awaitClose(Duration.ofSeconds(15)));
         assertEquals("Not permitted: method is equal to listclnrest-notifications", forbidden.closeReason);
         RawClient.Ws foreign = raw.wsAt(PATH, Map.of());
-        foreign.send("A" + rune.substring(1));
+        foreign.send(Harness.forged(rune));
         assertEquals("close:4401", foreign.awaitClose(Duration.ofSeconds(15)));
         assertEquals("Not authorized: Not derived from master", foreign.closeReason);
         h.node.awaitLog(l -> l.contains("Refused a notification WebSocket client"), Duration.ofSeconds(5));

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 class StdoutIT {
 
     /**
-     * A plugin with a 40 MiB heap parsing a 12 MB body of a million keys (a tree several times its heap):
-     * the JVM's "Terminating due to java.lang.OutOfMemoryError" must reach lightningd as stderr, not as a
+     * A plugin with a 40 MiB heap sent a 12 MB body of a million keys (its default request memory, 64 MiB, is
+     * more than that heap: buffering and reading the body exhaust it; how is not the point, only that the JVM dies
+     * of it): the JVM's "Terminating due to java.lang.OutOfMemoryError" must reach lightningd as stderr, not as a
      * JSON-RPC message that does not parse.
      */
     @Test
@@ -36,7 +37,7 @@ class StdoutIT {
             }
             body.append('}');
             Buffer big = Buffer.buffer(body.toString().getBytes(StandardCharsets.US_ASCII));
-            // The plugin dies while parsing: the request fails, which is the point.
+            // The plugin dies of it: the request fails, which is the point.
             h.client(vertx).post("/v1/getinfo").putHeader("Rune", rune).putHeader("Content-Type", "application/json")
                     .sendBuffer(big).toCompletionStage().toCompletableFuture().handle((r, e) -> null).get(120, TimeUnit.SECONDS);
             Process plugin = h.node.pluginProcesses().get(0);
