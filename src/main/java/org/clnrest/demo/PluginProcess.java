@@ -22,7 +22,7 @@ final class PluginProcess {
     final String name;
     final Process process;
     private final OutputStream stdin;
-    private final SimulatedLightningd node;
+    private final NodeLog log;
     private final Map<String, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     /** Completes when the plugin's stdout reaches its end (or failed to parse): everything it wrote was seen. */
@@ -30,8 +30,8 @@ final class PluginProcess {
     volatile JsonObject manifest;
     volatile boolean disabled;
 
-    PluginProcess(SimulatedLightningd node, String name, List<String> command, Path cwd, Map<String, String> env) throws IOException {
-        this.node = node;
+    PluginProcess(NodeLog log, String name, List<String> command, Path cwd, Map<String, String> env) throws IOException {
+        this.log = log;
         this.name = name;
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
         pb.environment().putAll(env);
@@ -48,7 +48,7 @@ final class PluginProcess {
         process.onExit().thenRun(() -> {
             pending.values().forEach(f -> f.complete(new JsonObject().put("error",
                     new JsonObject().put("code", -4).put("message", "Plugin terminated before replying to RPC call."))));
-            node.log("INFO", "plugin-" + name + ": exited with status " + process.exitValue());
+            log.add("INFO", "plugin-" + name + ": exited with status " + process.exitValue());
         });
     }
 
@@ -93,7 +93,7 @@ final class PluginProcess {
             if (!disabled) {
                 // lightningd kills a plugin that writes anything but JSON-RPC to stdout (and says so even when the
                 // plugin died right after writing it).
-                node.log("UNUSUAL", "plugin-" + name + ": " + (process.isAlive() ? "Killing plugin: " : "")
+                log.add("UNUSUAL", "plugin-" + name + ": " + (process.isAlive() ? "Killing plugin: " : "")
                         + "JSON-RPC message does not parse: " + e.getMessage());
                 process.destroyForcibly();
             }
@@ -114,17 +114,17 @@ final class PluginProcess {
         }
         if ("log".equals(method)) {
             JsonObject p = msg.getJsonObject("params", new JsonObject());
-            node.log(p.getString("level", "info").toUpperCase(java.util.Locale.ROOT), "plugin-" + name + ": " + p.getString("message"));
+            log.add(p.getString("level", "info").toUpperCase(java.util.Locale.ROOT), "plugin-" + name + ": " + p.getString("message"));
             return;
         }
-        node.log("DEBUG", "plugin-" + name + ": sent " + method);
+        log.add("DEBUG", "plugin-" + name + ": sent " + method);
     }
 
     private void readStderr() {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
-                node.log("STDERR", "plugin-" + name + ": " + line);
+                log.add("STDERR", "plugin-" + name + ": " + line);
             }
         } catch (IOException ignored) {
             // process gone
