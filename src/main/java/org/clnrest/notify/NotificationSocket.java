@@ -82,7 +82,10 @@ final class NotificationSocket {
             }
         }
         String given = rune == null || rune.isBlank() ? null : rune.trim();
-        req.toWebSocket().map(FlushCoalescing::on).onSuccess(ws -> new Client(ws, given)).onFailure(e -> { });
+        req.toWebSocket().onSuccess(ws -> {
+            FlushCoalescing.on(req.connection());
+            new Client(ws, given);
+        }).onFailure(e -> { });
     }
 
     /** Emit one batch: a text frame per notification to every authorised client. */

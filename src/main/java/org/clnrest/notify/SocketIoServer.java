@@ -106,7 +106,8 @@ final class SocketIoServer {
             return;
         }
         String rune = req.getHeader("rune");
-        req.toWebSocket().map(FlushCoalescing::on).onSuccess(socket -> {
+        req.toWebSocket().onSuccess(socket -> {
+            FlushCoalescing.on(req.connection());
             if (s == null) {
                 EngineIoSession fresh = open(rune);
                 fresh.openWebSocket(socket, clients.get(fresh));
