@@ -14,6 +14,7 @@ import io.vertx.core.metrics.MetricsOptions;
 
 import org.clnrest.bus.Bus;
 import org.clnrest.connect.ConnectUriVerticle;
+import org.clnrest.http.Contract;
 import org.clnrest.http.RestVerticle;
 import org.clnrest.metrics.LazyMetrics;
 import org.clnrest.notify.NotificationBroadcaster;
@@ -73,6 +74,7 @@ public final class Main {
                 .withMetrics(LazyMetrics.INSTANCE).build();
         Main main = new Main(vertx);
         Uptime.log(main.LOG, "Vert.x up");
+        Contract.preload(vertx); // read and loaded while lightningd sends getmanifest and init
         vertx.eventBus().<JsonObject>consumer(Bus.PLUGIN_INIT, main::onInit);
         vertx.deployVerticle(new PathRegistryVerticle())
                 .compose(id -> vertx.deployVerticle(new PluginVerticle(System.in, out, main::exit)))

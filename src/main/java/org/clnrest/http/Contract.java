@@ -43,4 +43,30 @@ public final class Contract {
     Future<OpenAPIContract> forRouter(Vertx vertx) {
         return OpenAPIContract.from(vertx, ContractCopies.forRouter(json));
     }
+
+    /** Read and loaded ahead, for {@link #preloaded}; null until {@link #preload} runs. */
+    private static volatile Loaded ahead;
+
+    private record Loaded(Vertx vertx, Future<Contract> contract, Future<OpenAPIContract> forRouter) {}
+
+    /**
+     * Start reading the contract and loading the router's copy on a worker, at process start: it takes ~200 ms
+     * of a cold JVM, which then overlap lightningd's getmanifest and init and the TLS identity instead of
+     * following them (bench {@code spawn}).
+     */
+    public static void preload(Vertx vertx) {
+        Future<Contract> contract = vertx.executeBlocking(Contract::load, false);
+        ahead = new Loaded(vertx, contract, contract.compose(c -> c.forRouter(vertx)));
+    }
+
+    /** The contract and the router's copy: the preloaded ones for this Vert.x, else loaded now. */
+    static Future<Contract> preloaded(Vertx vertx) {
+        Loaded l = ahead;
+        return l != null && l.vertx == vertx ? l.contract : Future.succeededFuture(load());
+    }
+
+    static Future<OpenAPIContract> preloadedForRouter(Vertx vertx, Contract contract) {
+        Loaded l = ahead;
+        return l != null && l.vertx == vertx ? l.forRouter : contract.forRouter(vertx);
+    }
 }

@@ -25,6 +25,7 @@ import org.clnrest.plugin.Options;
 import org.clnrest.plugin.RestConfig;
 import org.clnrest.rpc.Rpc;
 import org.clnrest.tls.ServerTls;
+import org.clnrest.util.Uptime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,22 +58,28 @@ public class RestVerticle extends AbstractVerticle {
         config = RestConfig.fromJson(config());
         rpc = new Rpc(vertx.eventBus());
         runes = new RuneCheck(rpc);
-        Contract contract = Contract.load();
-        served = new ServedContract(vertx, contract);
-        validation = config.get(Options.VALIDATE_REQUESTS) ? new RequestValidation(contract.json) : null;
-        guard = new ConnectionGuard(vertx, config.get(Options.IDLE_TIMEOUT), config.get(Options.BODY_TIMEOUT));
-        Cors cors = new Cors(config.get(Options.CSP), config.get(Options.CORS_ORIGINS));
-        failures = new Failures(cors, config.get(Options.BODY_LIMIT));
-        followDynamicPaths()
-                .compose(v -> contract.forRouter(vertx))
-                .map(c -> router(c, cors))
-                .compose(this::listen)
+        Contract.preloaded(vertx).compose(this::serve)
                 .onSuccess(s -> {
                     server = s;
                     LOG.info("REST server running at {}", config.url());
                     started.complete();
                 })
                 .onFailure(started::fail);
+    }
+
+    /** The handlers around the contract, the router from it (once the dynamic paths are known), then listen. */
+    private Future<HttpServer> serve(Contract contract) {
+        Uptime.log(LOG, "contract read");
+        served = new ServedContract(vertx, contract);
+        validation = config.get(Options.VALIDATE_REQUESTS) ? new RequestValidation(contract.json) : null;
+        guard = new ConnectionGuard(vertx, config.get(Options.IDLE_TIMEOUT), config.get(Options.BODY_TIMEOUT));
+        Cors cors = new Cors(config.get(Options.CSP), config.get(Options.CORS_ORIGINS));
+        failures = new Failures(cors, config.get(Options.BODY_LIMIT));
+        return followDynamicPaths()
+                .compose(v -> Contract.preloadedForRouter(vertx, contract))
+                .onSuccess(c -> Uptime.log(LOG, "router contract loaded"))
+                .map(c -> router(c, cors))
+                .compose(this::listen);
     }
 
     /** The bus: the registry's table now ({@link Bus#PATHS_LIST}), and every new one it publishes. */

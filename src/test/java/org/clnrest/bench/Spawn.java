@@ -99,8 +99,16 @@ final class Spawn implements Scenario {
             rss[0] = Proc.rssMiB(plugin.pid());
             double cpu = Proc.cpuSeconds(plugin.pid());
             double ms = (answeredSinceBoot.get() - Proc.startedSinceBoot(plugin.pid())) * 1000;
-            System.err.printf(Locale.ROOT, "bench: spawn -> first HTTP answer %.0f ms (plugin CPU by then %.2f s, RSS %.0f MiB)%n",
-                    ms, cpu, rss[0]);
+            // With CLNREST_LOG_LEVEL=DEBUG, the plugin's own start-up milestones (util.Uptime) say where the time went.
+            StringBuilder milestones = new StringBuilder();
+            for (String l : node.log()) {
+                int at = l.indexOf(" since the process started");
+                if (at > 0) {
+                    milestones.append(milestones.length() == 0 ? "; " : ", ").append(l.substring(l.indexOf(": ") + 2, at));
+                }
+            }
+            System.err.printf(Locale.ROOT, "bench: spawn -> first HTTP answer %.0f ms (plugin CPU by then %.2f s, RSS %.0f MiB%s)%n",
+                    ms, cpu, rss[0], milestones);
             return ms;
         } finally {
             node.close();
