@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * The contract the router is built from is the served one minus what vertx-web-openapi-router 5.0 cannot
  * load: request bodies in YAML, XML and form encoding (its loader refuses those media types). Those
- * bodies are parsed by {@link Formats}; the document clients see keeps them.
+ * bodies are parsed by the codecs of {@code http.format}; the document clients see keeps them.
  */
 final class ContractCopies {
     private ContractCopies() {}

@@ -115,9 +115,10 @@ public class RestVerticle extends AbstractVerticle {
                 .failureHandler(failures::handle);
         router.route().order(RouteOrder.SECURITY).handler(cors);
         // Notifications (Socket.IO, plain WebSocket) on this same port and TLS, fed by the broadcaster's
-        // once-a-second batches on the bus (Notifications consumes clnrest.notification.batch).
-        Notifications.mount(vertx, router, runes, RoutingContext::next,
+        // once-a-second batches on the bus.
+        Notifications notifications = Notifications.mount(vertx, router, runes, RoutingContext::next,
                 config.get(Options.NOTIFICATION_BUFFER), config.get(Options.NOTIFICATION_BUFFER_TOTAL));
+        vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> notifications.broadcast(m.body()));
         Health health = new Health(rpc);
         router.route(HttpMethod.GET, "/health").order(RouteOrder.HEALTH).handler(health::handle);
         router.route(HttpMethod.HEAD, "/health").order(RouteOrder.HEALTH).handler(health::handle);

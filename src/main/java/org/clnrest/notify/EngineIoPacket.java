@@ -31,6 +31,10 @@ record EngineIoPacket(Type type, String data, boolean binary) {
     static final EngineIoPacket PING = new EngineIoPacket(Type.PING, null, false);
     static final EngineIoPacket NOOP = new EngineIoPacket(Type.NOOP, null, false);
     static final EngineIoPacket CLOSE = new EngineIoPacket(Type.CLOSE, null, false);
+    static final EngineIoPacket UPGRADE = new EngineIoPacket(Type.UPGRADE, null, false);
+    /** The upgrade's probe: the client's ping on the new WebSocket and the server's pong (protocol v4, "Upgrade"). */
+    static final EngineIoPacket PROBE_PING = new EngineIoPacket(Type.PING, "probe", false);
+    static final EngineIoPacket PROBE_PONG = new EngineIoPacket(Type.PONG, "probe", false);
 
     static EngineIoPacket message(String data) {
         return new EngineIoPacket(Type.MESSAGE, data, false);

@@ -54,7 +54,7 @@ final class EngineIoSession implements NotificationBudget.Droppable {
         this.budget = budget;
         this.account = budget.open(this);
         this.onClosed = onClosed;
-        this.heartbeat = new Heartbeat(vertx, timeouts, () -> send(Outgoing.of("2")), () -> close(CloseReason.PING_TIMEOUT));
+        this.heartbeat = new Heartbeat(vertx, timeouts, () -> send(Outgoing.of(EngineIoPacket.PING.encode())), () -> close(CloseReason.PING_TIMEOUT));
     }
 
     /** Open over polling: the answer to the handshake GET is the open packet. */
@@ -97,7 +97,7 @@ final class EngineIoSession implements NotificationBudget.Droppable {
     void onPoll(RoutingContext ctx) {
         polling.onPoll(ctx);
         if (state == SessionState.UPGRADING && probed && polling.pollPending() && outbox.isEmpty()) {
-            polling.answer("6"); // the client is pausing polling to finish the upgrade: let it go at once
+            polling.answer(EngineIoPacket.NOOP.encode()); // the client is pausing polling to finish the upgrade: let it go at once
         }
     }
 
@@ -173,16 +173,16 @@ final class EngineIoSession implements NotificationBudget.Droppable {
     }
 
     private void onProbeText(String text) {
-        if (text.equals("2probe") && !probed) {
+        if (text.equals(EngineIoPacket.PROBE_PING.encode()) && !probed) {
             probed = true;
-            probe.sendNow("3probe");
+            probe.sendNow(EngineIoPacket.PROBE_PONG.encode());
             if (!polling.flush(outbox)) {
-                polling.answer("6");
+                polling.answer(EngineIoPacket.NOOP.encode());
             }
-        } else if (text.equals("5")) {
+        } else if (text.equals(EngineIoPacket.UPGRADE.encode())) {
             vertx.cancelTimer(upgradeTimer);
             upgradeTimer = -1;
-            polling.answer("6");
+            polling.answer(EngineIoPacket.NOOP.encode());
             ws = probe;
             probe = null;
             state = SessionState.OPEN;
@@ -256,7 +256,7 @@ final class EngineIoSession implements NotificationBudget.Droppable {
             close(reason);
             return;
         }
-        outbox.add(Outgoing.of("1"));
+        outbox.add(Outgoing.of(EngineIoPacket.CLOSE.encode()));
         state = SessionState.CLOSING;
         closingReason = reason;
         closingTimer = vertx.setTimer(timeouts.pingTimeoutMs(), t -> close(reason));
@@ -274,7 +274,7 @@ final class EngineIoSession implements NotificationBudget.Droppable {
         account.close();
         outbox.clear();
         if (polling != null) {
-            polling.answer(reason == CloseReason.CLIENT_CLOSE ? "6" : "1");
+            polling.answer((reason == CloseReason.CLIENT_CLOSE ? EngineIoPacket.NOOP : EngineIoPacket.CLOSE).encode());
         }
         if (probe != null) {
             probe.close();

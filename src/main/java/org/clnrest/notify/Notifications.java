@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The notification transports on the REST server, wired in two calls by the HTTP side: {@link #serverOptions}
- * (WebSocket limits) and {@link #mount} (routes, and the {@link Bus#NOTIFICATION_BATCH} consumer). Every transport
+ * (WebSocket limits) and {@link #mount} (routes; the REST verticle feeds {@link #broadcast} from {@link Bus#NOTIFICATION_BATCH}). Every transport
  * shares one {@link NotificationBudget} (per client and in total), one {@link RuneWatch} (runes checked again every
  * period) and the rate-limited log lines.
  */
@@ -47,7 +47,7 @@ public final class Notifications {
 
     /**
      * Mount {@code /socket.io/} and {@code /v1/notifications} ahead of the body handler, {@code before} (security
-     * headers, CORS) first, and emit each batch of the broadcaster to every client.
+     * headers, CORS) first.
      *
      * @param perClient clnrest-notification-buffer
      * @param total     clnrest-notification-buffer-total
@@ -63,11 +63,13 @@ public final class Notifications {
         socketIo.mount(router, before);
         NotificationSocket plain = new NotificationSocket(vertx, runes, timeouts, budget, watch, refusals);
         plain.mount(router, before);
-        vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> {
-            socketIo.broadcast(m.body());
-            plain.broadcast(m.body());
-        });
         return new Notifications(socketIo, plain);
+    }
+
+    /** Emit one batch of the broadcaster ({@link Bus#NOTIFICATION_BATCH}) to every Socket.IO and WebSocket client. */
+    public void broadcast(JsonArray batch) {
+        socketIo.broadcast(batch);
+        plain.broadcast(batch);
     }
 
     /** Socket.IO sessions open now. */

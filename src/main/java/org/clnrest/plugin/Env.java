@@ -33,6 +33,11 @@ public final class Env {
         return !"false".equalsIgnoreCase(System.getenv("CLNREST_VERTX_LEGACY_OPTIONS"));
     }
 
+    /** {@code CLNREST_TLS_ENGINE=jdk}: TLS in the JDK's provider instead of BoringSSL. */
+    public static boolean jdkTls() {
+        return "jdk".equalsIgnoreCase(System.getenv("CLNREST_TLS_ENGINE"));
+    }
+
     private static long number(String name, long dflt) {
         try {
             String v = System.getenv(name);

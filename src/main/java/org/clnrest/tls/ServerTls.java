@@ -44,7 +44,7 @@ public final class ServerTls {
 
     /** Whether TLS runs in BoringSSL (else the JDK's). {@code CLNREST_TLS_ENGINE=jdk} chooses the JDK's. */
     public static boolean nativeTls() {
-        if ("jdk".equalsIgnoreCase(System.getenv("CLNREST_TLS_ENGINE"))) {
+        if (org.clnrest.plugin.Env.jdkTls()) {
             return false;
         }
         try {
