@@ -32,6 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DynamicPathsIT {
     static final String OTHER_NODE = "03" + "bb".repeat(32);
+    /** The node id upstream's test plugin binds {@code invalid/nodeid} to (not the node under test). */
+    static final String UPSTREAM_NODEID = "035d2b1192dfba134e10e540875d366ebc8bc353d5aa766b80c090b39c3a5d885d";
     static final JsonArray REGISTRATIONS = new JsonArray()
             // A literal beside a capture must come first: upstream looks a new path up as a request, and
             // v1/echo/special would reach v1/echo/{user}.
@@ -46,11 +48,14 @@ class DynamicPathsIT {
                     .put("rune_restrictions", new JsonObject().put("method", "pay")))
             .add(new JsonObject().put("path", "/v1/nodebound").put("rpc_method", "dyn-echo")
                     .put("rune_restrictions", new JsonObject().put("nodeid", OTHER_NODE)))
-            // Upstream's own test plugin (tests/plugins/dynamic_clnrest_path.py), its methods served by dyn-echo.
+            // Upstream's own test plugin (tests/plugins/dynamic_clnrest_path.py), every registration of it, in its
+            // order; its methods (which all succeed) served by dyn-echo.
+            .add(new JsonArray().add("test/no/rune_restrictions").add("dyn-echo"))
             .add(new JsonArray().add("test/no/rune_required").add("dyn-echo").add("GET").add(false))
             .add(new JsonArray().add("test/dynamic/clnrest").add("dyn-echo").add("POST").add(true).add(new JsonObject().put("method", "pay")))
-            .add(new JsonArray().add("test/dynamic/clnrest").add("dyn-fail").add("PATCH").add(true).add(new JsonObject().put("method", "pay")))
+            .add(new JsonArray().add("test/dynamic/clnrest").add("dyn-echo").add("PATCH").add(true).add(new JsonObject().put("method", "pay")))
             .add(new JsonArray().add("test/dynamic/clnrest").add("dyn-echo").add("DELETE").add(true).add(new JsonObject().put("method", "pay")))
+            .add(new JsonArray().add("invalid/nodeid").add("dyn-echo").add("POST").add(true).add(new JsonObject().put("nodeid", UPSTREAM_NODEID)))
             .add(new JsonObject().put("path", "v{version}/{capture}/go").put("rpc_method", "dyn-echo")
                     .put("rune_restrictions", new JsonObject().put("params", new JsonObject().put("amount_msat", 9999))).put("http_method", "GET"));
 
@@ -187,9 +192,21 @@ class DynamicPathsIT {
                 "Dynamic path: test/dynamic/clnrest has no http_method:GET registered");
         echoed(send(HttpMethod.POST, "/test/dynamic/clnrest", payOnly, null));
         assertError(send(HttpMethod.POST, "/test/dynamic/clnrest", notPay, null), 401, 1502, "Not permitted: method is not equal to notpay");
-        assertError(send(HttpMethod.PATCH, "/test/dynamic/clnrest", payOnly, null), 500, 1234, "dyn-fail always fails");
+        echoed(send(HttpMethod.PATCH, "/test/dynamic/clnrest", payOnly, null));
         echoed(send(HttpMethod.DELETE, "/test/dynamic/clnrest", payOnly, null));
         echoed(send(HttpMethod.GET, "/test/no/rune_required", null, null));
+        // No restrictions: the rune is checked against the registered method itself.
+        String echoOnly = h.node.createRune(new JsonArray().add(new JsonArray().add("method=dyn-echo")));
+        h.node.clearCalls();
+        echoed(send(HttpMethod.POST, "/test/no/rune_restrictions", echoOnly, null));
+        assertEquals("dyn-echo", calls("checkrune").get(0).getJsonObject("params").getString("method"));
+        assertError(send(HttpMethod.POST, "/test/no/rune_restrictions", payOnly, null), 401, 1502, "Not permitted: method is not equal to pay");
+        // A nodeid restriction goes to checkrune as the caller's node id: a rune bound to our own node is refused.
+        String ourNodeOnly = h.node.createRune(new JsonArray().add(new JsonArray().add("id=" + h.node.nodeId())));
+        h.node.clearCalls();
+        assertError(send(HttpMethod.POST, "/invalid/nodeid", ourNodeOnly, null), 401, 1502, "Not permitted: id is not equal to " + h.node.nodeId());
+        assertEquals(UPSTREAM_NODEID, calls("checkrune").get(0).getJsonObject("params").getString("nodeid"));
+        echoed(send(HttpMethod.POST, "/invalid/nodeid", rune, null));
         h.node.clearCalls();
         assertEquals(new JsonObject().put("version", "2").put("capture", "ct1"), echoed(send(HttpMethod.GET, "/v2/ct1/go", rune, null)));
         assertEquals(new JsonObject().put("amount_msat", 9999), calls("checkrune").get(0).getJsonObject("params").getJsonObject("params"),
