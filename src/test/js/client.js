@@ -1,5 +1,5 @@
-// A real socket.io-client (npm) for the tests: node client.js <url> <ca.pem> <rune|-> <transport> <namespace>
-// Prints one JSON line per event: {"event":"connect"} / {"event":"connect_error","message":...} / {"event":"message","data":...}
+// A real socket.io-client (npm) for the tests: node client.js <url> <ca.pem|-> <rune|-> <transport> <namespace>
+// Prints one JSON line per event: {"event":"connect"} / {"event":"connect_error","message":...} / {"event":"message","data":...,"transport":...}
 const fs = require('fs');
 const { io } = require('socket.io-client');
 const [url, ca, rune, transport, namespace] = process.argv.slice(2);
@@ -7,7 +7,7 @@ const transports = transport === 'both' ? ['polling', 'websocket'] : [transport]
 const socket = io(url + (namespace === '/' ? '' : namespace), {
   transports,
   upgrade: transport === 'both',
-  ca: fs.readFileSync(ca),
+  ca: ca === '-' ? undefined : fs.readFileSync(ca), // '-': plain http, no CA
   extraHeaders: rune === '-' ? {} : { rune },
   reconnection: false,
 });
@@ -20,7 +20,7 @@ socket.io.on('open', () => {
   socket.io.engine.on('upgrade', (t) => out({ event: 'upgrade', from: first, transport: t.name, sinceOpenMs: Date.now() - opened }));
 });
 socket.on('connect_error', (err) => { out({ event: 'connect_error', message: err.message }); process.exit(0); });
-socket.on('message', (data) => out({ event: 'message', data }));
+socket.on('message', (data) => out({ event: 'message', data, transport: socket.io.engine.transport.name }));
 socket.on('disconnect', (reason) => out({ event: 'disconnect', reason }));
 // The test closes stdin to end the client.
 process.stdin.on('end', () => { socket.close(); process.exit(0); });

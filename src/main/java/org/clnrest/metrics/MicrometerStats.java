@@ -31,9 +31,9 @@ final class MicrometerStats implements Stats, NotificationStats {
         Gauge.builder("clnrest.rpc.in.flight", rpcInFlight, AtomicInteger::get)
                 .description("Calls to lightningd waiting for their reply").register(registry);
         Gauge.builder("clnrest.socketio.clients", clients, AtomicInteger::get)
-                .description("Socket.IO clients connected (rune checked)").register(registry);
-        dropped = Counter.builder("clnrest.socketio.dropped").description("Socket.IO clients disconnected for not reading").register(registry);
-        delivered = Counter.builder("clnrest.socketio.delivered").description("Notifications handed to Socket.IO clients (one per client)").register(registry);
+                .description("Notification clients (Socket.IO and plain WebSocket) connected (rune checked)").register(registry);
+        dropped = Counter.builder("clnrest.socketio.dropped").description("Notification clients (Socket.IO and plain WebSocket) disconnected for not reading").register(registry);
+        delivered = Counter.builder("clnrest.socketio.delivered").description("Notifications handed to notification clients (Socket.IO and plain WebSocket), one per client").register(registry);
         received = Counter.builder("clnrest.notifications.received").description("Notifications received from lightningd").register(registry);
         broadcast = Counter.builder("clnrest.notifications.broadcast").description("Notifications passed on to the Socket.IO side").register(registry);
     }

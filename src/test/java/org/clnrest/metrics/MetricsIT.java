@@ -4,15 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoublePredicate;
+
+import javax.net.ssl.SSLSocket;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -22,6 +33,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
 
 import org.clnrest.Harness;
+import org.clnrest.tls.TlsIdentityIT;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,9 +68,14 @@ class MetricsIT {
 
     /** Scrape until {@code name} reaches {@code min} (within 15 s): for what arrives on its own time. */
     static double awaitSample(HttpClient c, int port, String name, double min) throws Exception {
+        return awaitSample(c, port, name, v -> v >= min);
+    }
+
+    /** Scrape until {@code name}'s value satisfies {@code until} (within 15 s); the last value read. */
+    static double awaitSample(HttpClient c, int port, String name, DoublePredicate until) throws Exception {
         long deadline = System.nanoTime() + 15_000_000_000L;
         double v = sample(scrape(c, port), name);
-        while (v < min && System.nanoTime() < deadline) {
+        while (!until.test(v) && System.nanoTime() < deadline) {
             Thread.sleep(100); // polling the scrape endpoint: the metric has no event to await
             v = sample(scrape(c, port), name);
         }
@@ -94,7 +111,8 @@ class MetricsIT {
             assertTrue(sample(s, "clnrest_checkrune_seconds_count", "outcome=\"allowed\"") >= 4, s);
             assertEquals(1.0, sample(s, "clnrest_checkrune_seconds_count", "outcome=\"refused\""));
             assertEquals(2.0, sample(s, "clnrest_rpc_seconds_count", "method=\"getinfo\"", "outcome=\"result\""));
-            assertTrue(sample(s, "clnrest_rpc_seconds_bucket", "method=\"getinfo\"", "le=\"0.001\"") >= 0, "RPC latency histogram");
+            assertEquals(2.0, sample(s, "clnrest_rpc_seconds_bucket", "method=\"getinfo\"", "outcome=\"result\"", "le=\"10.0\""),
+                    "RPC latency histogram: both getinfo calls in the 10 s bucket");
             assertEquals(0.0, sample(s, "clnrest_rpc_in_flight"));
             assertTrue(sample(s, "vertx_http_server_requests_total", "code=\"201\"", "method=\"POST\"") >= 3, s);
             assertEquals(1.0, sample(s, "vertx_http_server_active_ws_connections"), "the WebSocket client");
@@ -103,7 +121,6 @@ class MetricsIT {
             assertTrue(awaitSample(plain, metricsPort, "clnrest_notifications_broadcast_total", 1) >= 1, "batched within a second");
             ws.writeTextMessage("40"); // CONNECT to "/": the client passes the rune check and counts as connected
             assertEquals(1.0, awaitSample(plain, metricsPort, "clnrest_socketio_clients", 1), "the Socket.IO client, once connected");
-            assertTrue(sample(s, "clnrest_socketio_dropped_total") == 0 && sample(s, "clnrest_socketio_buffered_bytes") >= 0, s);
             assertTrue(sample(s, "jvm_memory_used_bytes") > 0);
             assertFalse(s.contains(rune), "no rune in the metrics");
 
@@ -115,6 +132,135 @@ class MetricsIT {
             assertTrue(h.node.log().stream().anyMatch(l -> l.contains("Metrics at http://127.0.0.1:" + metricsPort + "/metrics")));
         } finally {
             vertx.close();
+        }
+    }
+
+    static final int BUFFER = 1 << 20;
+    static final int PAD = 16 * 1024;
+    static final int PER_STEP = 32;
+
+    /**
+     * The notification side's metrics for both kinds of client: a Socket.IO client and two plain WebSocket clients
+     * on /v1/notifications are counted as they connect; one of the plain ones stops reading, holds bytes in the
+     * plugin (buffered bytes above 0) until it passes clnrest-notification-buffer, and is dropped (the counter
+     * says 1, the gauge goes back to 2), after which nothing stays buffered.
+     */
+    @Test
+    void notificationClientsOfBothKindsAreCountedAndOneThatStopsReadingIsDropped() throws Exception {
+        int metricsPort = Harness.freePort();
+        Vertx vertx = Vertx.vertx();
+        try (Harness h = Harness.start(b -> b.option("clnrest-metrics-port", metricsPort).option("clnrest-notification-buffer", BUFFER))) {
+            HttpClient plain = HttpClient.newHttpClient();
+            String rune = h.node.createRune(null);
+            Path ca = h.node.networkDir().resolve("ca.pem");
+            String first = scrape(plain, metricsPort);
+            assertEquals(0.0, sample(first, "clnrest_socketio_clients"), first);
+            assertEquals(0.0, sample(first, "clnrest_socketio_dropped_total"), first);
+            assertEquals(0.0, sample(first, "clnrest_socketio_buffered_bytes"), first);
+            assertTrue(first.contains("# HELP clnrest_socketio_clients Notification clients (Socket.IO and plain WebSocket)"), first);
+
+            WebSocket socketIo = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setVerifyHost(true)
+                            .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())))
+                    .connect(new WebSocketConnectOptions().setHost("localhost").setPort(h.port)
+                            .setURI("/socket.io/?EIO=4&transport=websocket").addHeader("rune", rune))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            socketIo.textMessageHandler(m -> {
+                if (m.equals("2")) {
+                    socketIo.writeTextMessage("3"); // Engine.IO pong: a live client
+                }
+            });
+            socketIo.writeTextMessage("40");
+            assertEquals(1.0, awaitSample(plain, metricsPort, "clnrest_socketio_clients", 1), "the Socket.IO client");
+
+            Texts reader = new Texts();
+            HttpClient.newBuilder().sslContext(TlsIdentityIT.trusting(ca)).build().newWebSocketBuilder().header("Rune", rune)
+                    .buildAsync(URI.create("wss://localhost:" + h.port + "/v1/notifications"), reader).get(30, TimeUnit.SECONDS);
+            assertEquals(2.0, awaitSample(plain, metricsPort, "clnrest_socketio_clients", 2), "and a plain WebSocket client");
+
+            try (SSLSocket stuck = plainClientThatNeverReads(h, rune)) {
+                assertEquals(3.0, awaitSample(plain, metricsPort, "clnrest_socketio_clients", 3), "and a second one");
+                // Steps of 512 KiB: the stuck client's socket buffers fill up, then the plugin holds what it cannot
+                // write (less than one step at first, so at least one scrape sees it below the 1 MiB cap), then drops it.
+                String pad = "x".repeat(PAD);
+                double held = 0;
+                double dropped = 0;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                int step = 0;
+                for (; dropped == 0; step++) {
+                    assertTrue(System.nanoTime() < deadline, "not dropped within 60 s (" + step + " steps)");
+                    for (int i = 0; i < PER_STEP; i++) {
+                        h.node.notifyPlugins("metrics_pad", new JsonObject().put("step", step).put("i", i).put("pad", pad));
+                    }
+                    reader.awaitPrefix("{\"metrics_pad\":{\"step\":" + step + ",\"i\":" + (PER_STEP - 1) + ",", Duration.ofSeconds(30));
+                    String s = scrape(plain, metricsPort);
+                    dropped = sample(s, "clnrest_socketio_dropped_total");
+                    if (dropped == 0) {
+                        held = Math.max(held, sample(s, "clnrest_socketio_buffered_bytes"));
+                    }
+                }
+                System.out.println("a WebSocket client that stopped reading: dropped after " + step + " steps of " + PER_STEP * PAD / 1024
+                        + " KiB, up to " + (long) held + " bytes buffered before");
+                assertTrue(held > 0, "bytes were held for the client that stopped reading before it was dropped");
+                assertEquals(1.0, dropped, "the client that stopped reading, and only it");
+                String line = h.node.awaitLog("Disconnected a notification WebSocket client that stopped reading", Duration.ofSeconds(10));
+                assertTrue(line.contains("clnrest-notification-buffer is " + BUFFER), line);
+                assertEquals(2.0, awaitSample(plain, metricsPort, "clnrest_socketio_clients", v -> v == 2), "the two that read stay");
+                assertEquals(0.0, awaitSample(plain, metricsPort, "clnrest_socketio_buffered_bytes", v -> v == 0),
+                        "the dropped client's bytes are released, the readers have everything");
+                assertEquals(1.0, sample(scrape(plain, metricsPort), "clnrest_socketio_dropped_total"));
+            }
+        } finally {
+            vertx.close();
+        }
+    }
+
+    /** A WebSocket client of /v1/notifications over TLS with a tiny receive buffer that reads the 101 and nothing more. */
+    static SSLSocket plainClientThatNeverReads(Harness h, String rune) throws Exception {
+        SSLSocket s = (SSLSocket) TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
+        s.setReceiveBufferSize(4096);
+        s.connect(new InetSocketAddress("127.0.0.1", h.port), 10_000);
+        s.setSoTimeout(30_000);
+        byte[] key = new byte[16];
+        new SecureRandom().nextBytes(key);
+        s.getOutputStream().write(("GET /v1/notifications HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
+                + "\r\nRune: " + rune + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int c = in.read();
+            assertTrue(c >= 0, "closed: " + head);
+            head.write(c);
+        }
+        assertTrue(head.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 101"), head.toString(StandardCharsets.US_ASCII));
+        return s;
+    }
+
+    /** The JDK's WebSocket listener: text messages queue up, read in order. */
+    static final class Texts implements java.net.http.WebSocket.Listener {
+        private final LinkedBlockingQueue<String> in = new LinkedBlockingQueue<>();
+        private final StringBuilder text = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                in.add(text.toString());
+                text.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        /** Skip messages until one starts with {@code prefix}; fails after {@code timeout}. */
+        void awaitPrefix(String prefix, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            String m;
+            do {
+                m = in.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                assertTrue(m != null, "no message starting with " + prefix + " within " + timeout);
+            } while (!m.startsWith(prefix));
         }
     }
 

@@ -63,8 +63,8 @@ class NotificationsIT {
     }
 
     static ClientProcess clientFor(Harness h, String kind, String transport, String namespace, String rune) throws Exception {
-        String url = "https://localhost:" + h.port;
-        String ca = h.node.networkDir().resolve("ca.pem").toString();
+        String url = h.protocol + "://localhost:" + h.port;
+        String ca = h.protocol.equals("https") ? h.node.networkDir().resolve("ca.pem").toString() : "-"; // "-": http, no CA (node client)
         List<String> cmd = new ArrayList<>();
         if (kind.equals("node")) {
             assertTrue(Files.isDirectory(NODE_CLIENT.getParent().resolve("node_modules/socket.io-client")),

@@ -31,7 +31,8 @@ import org.clnrest.tls.TlsIdentityIT;
 
 /**
  * A raw Engine.IO / Socket.IO client for byte-exact tests: the JDK's HttpClient (polling) and WebSocket, over
- * https trusting only the generated {@code ca.pem}. Every packet is a string the test writes or reads itself.
+ * https trusting only the generated {@code ca.pem} (or plain http when the plugin runs with clnrest-protocol=http;
+ * {@link #rawRequest} is https only). Every packet is a string the test writes or reads itself.
  */
 final class RawClient {
     static final String PATH = "/socket.io/";
@@ -41,13 +42,16 @@ final class RawClient {
 
     RawClient(Harness h) throws Exception {
         this.h = h;
-        this.tls = TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem"));
-        this.http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        this.tls = h.protocol.equals("https") ? TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem")) : null;
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
     }
 
     URI uri(String query) {
-        return URI.create("https://localhost:" + h.port + PATH + "?" + query);
+        return URI.create(h.protocol + "://localhost:" + h.port + PATH + "?" + query);
     }
 
     HttpResponse<String> get(String query, String... headers) throws Exception {
@@ -101,7 +105,7 @@ final class RawClient {
             b.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }
         try {
-            listener.socket = b.buildAsync(URI.create("wss://localhost:" + h.port + pathAndQuery), listener)
+            listener.socket = b.buildAsync(URI.create((tls != null ? "wss" : "ws") + "://localhost:" + h.port + pathAndQuery), listener)
                     .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException w) {

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * clnrest-server-names as an operator lives with it: the JDK's TLS client, trusting only the ca.pem it was
  * given on day one, verifies the server under each extra name (a domain, an IP, an onion name); adding a name
- * re-issues server.pem by the same CA for the same key; a restart with the same names changes nothing; a
- * server.pem about to expire is renewed at start-up, its names kept.
+ * re-issues server.pem by the same CA for the same key; a restart with the same names changes nothing; removing
+ * a name re-issues it without that name; a server.pem about to expire is renewed at start-up, its names kept.
  */
 class ServerNamesIT {
     static final String ONION = "pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion";
@@ -48,7 +48,7 @@ class ServerNamesIT {
     }
 
     @Test
-    void eachNameVerifiesAndTheCaStaysAsNamesChangeAndTheCertificateAges() throws Exception {
+    void eachNameVerifiesAndTheCaStaysAsNamesAreAddedOrRemovedAndTheCertificateAges() throws Exception {
         Path dir = Files.createTempDirectory("clnrest-names");
         int port = Harness.freePort();
         try {
@@ -87,6 +87,26 @@ class ServerNamesIT {
             node = start(dir, port, List.of("node.example.com", "10.20.30.40", ONION, "new.example.com"));
             node.close();
             assertArrayEquals(second, Files.readAllBytes(certs.resolve("server.pem")), "same names: nothing re-issued");
+
+            node = start(dir, port, List.of("node.example.com", "10.20.30.40", "new.example.com")); // the onion name removed
+            try {
+                // The log's rune redaction shortens the v3 onion name (56 characters, like a rune): "-pg6mmj…(redacted).onion".
+                assertTrue(node.log().stream().anyMatch(l -> l.contains("Renewed the server certificate")
+                                && l.contains("its names changed (-" + ONION.substring(0, 5)) && l.endsWith(".onion)")),
+                        String.join("\n", node.log()));
+                assertFalse(java.util.Arrays.equals(second, Files.readAllBytes(certs.resolve("server.pem"))), "server.pem re-issued");
+                java.util.Set<String> sans = ServerNames.in(ServerCertificate.read(certs.resolve("server.pem")));
+                assertFalse(sans.contains(ONION), "the removed name is gone: " + sans);
+                assertTrue(sans.containsAll(List.of("node.example.com", "10.20.30.40", "new.example.com", "localhost", "127.0.0.1")), sans.toString());
+                assertArrayEquals(ca, Files.readAllBytes(certs.resolve("ca.pem")), "the CA is kept");
+                assertArrayEquals(serverKey, Files.readAllBytes(certs.resolve("server-key.pem")), "the key is kept");
+                String rune3 = node.createRune(null);
+                assertEquals(201, NamedTls.post(dayOne, "node.example.com", port, "/v1/getinfo", rune3).status());
+                assertThrows(SSLHandshakeException.class, () -> NamedTls.post(dayOne, ONION, port, "/v1/getinfo", rune3),
+                        "the server is no longer verified under the removed name");
+            } finally {
+                node.close();
+            }
 
             ageServerCertificate(certs, Duration.ofDays(10));
             node = start(dir, port, List.of()); // no names asked: only the expiry matters, and the names are kept
