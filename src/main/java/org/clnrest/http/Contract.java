@@ -3,7 +3,9 @@ package org.clnrest.http;
 import java.io.IOException;
 import java.io.InputStream;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -62,11 +64,24 @@ public final class Contract {
     /** The contract and the router's copy: the preloaded ones for this Vert.x, else loaded now. */
     static Future<Contract> preloaded(Vertx vertx) {
         Loaded l = ahead;
-        return l != null && l.vertx == vertx ? l.contract : Future.succeededFuture(load());
+        return l != null && l.vertx == vertx ? onCallersContext(vertx, l.contract) : Future.succeededFuture(load());
     }
 
     static Future<OpenAPIContract> preloadedForRouter(Vertx vertx, Contract contract) {
         Loaded l = ahead;
-        return l != null && l.vertx == vertx ? l.forRouter : contract.forRouter(vertx);
+        return l != null && l.vertx == vertx ? onCallersContext(vertx, l.forRouter) : contract.forRouter(vertx);
+    }
+
+    /**
+     * {@code f}'s outcome, delivered on the caller's context. The preload runs on a context of its own: what the
+     * REST verticle does next (create its HTTP server, keep its state) must happen on the verticle's context, or
+     * the server would belong to the other one, and be closed at once at exit instead of shut down gracefully
+     * with the verticle (ShutdownIT).
+     */
+    private static <T> Future<T> onCallersContext(Vertx vertx, Future<T> f) {
+        Context caller = vertx.getOrCreateContext();
+        Promise<T> p = Promise.promise();
+        f.onComplete(ar -> caller.runOnContext(v -> p.handle(ar)));
+        return p.future();
     }
 }
