@@ -66,6 +66,12 @@ public final class Harness implements AutoCloseable {
         return (rune.charAt(0) == 'A' ? "B" : "A") + rune.substring(1);
     }
 
+    /** The checkrune calls the node has recorded for {@code rune} (other clients' calls run beside a test's). */
+    public List<io.vertx.core.json.JsonObject> checkrunesWith(String rune) {
+        return node.calls().stream().filter(c -> "checkrune".equals(c.getString("method"))
+                && c.getJsonObject("params") != null && rune.equals(c.getJsonObject("params").getString("rune"))).toList();
+    }
+
     public WebClient client(Vertx vertx) {
         return client(vertx, true);
     }

@@ -169,12 +169,6 @@ class HostileClientIT {
         return -1;
     }
 
-    /** The checkrune calls made for {@code rune} (the prober's own calls run beside every test). */
-    static List<JsonObject> callsWithRune(String rune) {
-        return h.node.calls().stream().filter(c -> c.getString("method").equals("checkrune")
-                && rune.equals(c.getJsonObject("params").getString("rune"))).toList();
-    }
-
     static HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("https://localhost:" + h.port + path));
     }
@@ -348,7 +342,7 @@ class HostileClientIT {
             HttpResponse<String> r = post("/v1/getinfo", "x", "application/x-www-form-urlencoded", key.getBytes());
             assertEquals(400, r.statusCode(), r.body());
             assertEquals("Invalid form body: nested deeper than 64 levels", new JsonObject(r.body()).getString("message"));
-            assertTrue(callsWithRune("x").isEmpty(), "nothing reached lightningd: " + callsWithRune("x"));
+            assertTrue(h.checkrunesWith("x").isEmpty(), "nothing reached lightningd: " + h.checkrunesWith("x"));
         }
     }
 
@@ -376,7 +370,7 @@ class HostileClientIT {
             String answer = raw("POST " + path + " HTTP/1.1\r\nHost: x\r\nRune: " + getinfoOnly + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             assertTrue(answer.startsWith("HTTP/1.1 401"), path + " -> " + answer);
             assertTrue(answer.contains("Not permitted: method is not equal to getinfo"), path + " -> " + answer);
-            assertEquals(List.of("getinfo-admin"), callsWithRune(getinfoOnly).stream()
+            assertEquals(List.of("getinfo-admin"), h.checkrunesWith(getinfoOnly).stream()
                     .map(c -> c.getJsonObject("params").getString("method")).toList(), path + ": the route's restriction was checked");
         }
         String doc = http.send(request("/openapi.json").GET().build(), HttpResponse.BodyHandlers.ofString()).body();

@@ -18,8 +18,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoublePredicate;
 
@@ -33,6 +32,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
 
 import org.clnrest.Harness;
+import org.clnrest.notify.RawClient;
 import org.clnrest.tls.TlsIdentityIT;
 import org.junit.jupiter.api.Test;
 
@@ -172,9 +172,7 @@ class MetricsIT {
             socketIo.writeTextMessage("40");
             assertEquals(1.0, awaitSample(plain, metricsPort, "clnrest_socketio_clients", 1), "the Socket.IO client");
 
-            Texts reader = new Texts();
-            HttpClient.newBuilder().sslContext(TlsIdentityIT.trusting(ca)).build().newWebSocketBuilder().header("Rune", rune)
-                    .buildAsync(URI.create("wss://localhost:" + h.port + "/v1/notifications"), reader).get(30, TimeUnit.SECONDS);
+            RawClient.Ws reader = new RawClient(h).wsAt("/v1/notifications", Map.of("Rune", rune));
             assertEquals(2.0, awaitSample(plain, metricsPort, "clnrest_socketio_clients", 2), "and a plain WebSocket client");
 
             try (SSLSocket stuck = plainClientThatNeverReads(h, rune)) {
@@ -235,33 +233,6 @@ class MetricsIT {
         }
         assertTrue(head.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 101"), head.toString(StandardCharsets.US_ASCII));
         return s;
-    }
-
-    /** The JDK's WebSocket listener: text messages queue up, read in order. */
-    static final class Texts implements java.net.http.WebSocket.Listener {
-        private final LinkedBlockingQueue<String> in = new LinkedBlockingQueue<>();
-        private final StringBuilder text = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                in.add(text.toString());
-                text.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        /** Skip messages until one starts with {@code prefix}; fails after {@code timeout}. */
-        void awaitPrefix(String prefix, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            String m;
-            do {
-                m = in.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                assertTrue(m != null, "no message starting with " + prefix + " within " + timeout);
-            } while (!m.startsWith(prefix));
-        }
     }
 
     @Test

@@ -34,13 +34,13 @@ import org.clnrest.tls.TlsIdentityIT;
  * https trusting only the generated {@code ca.pem} (or plain http when the plugin runs with clnrest-protocol=http;
  * {@link #rawRequest} is https only). Every packet is a string the test writes or reads itself.
  */
-final class RawClient {
+public final class RawClient {
     static final String PATH = "/socket.io/";
     final Harness h;
     final SSLContext tls;
     final HttpClient http;
 
-    RawClient(Harness h) throws Exception {
+    public RawClient(Harness h) throws Exception {
         this.h = h;
         this.tls = h.protocol.equals("https") ? TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem")) : null;
         HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
@@ -97,7 +97,7 @@ final class RawClient {
     }
 
     /** A WebSocket to {@code pathAndQuery} with {@code headers}, offering {@code subprotocols}. */
-    Ws wsAt(String pathAndQuery, Map<String, String> headers, String... subprotocols) throws Exception {
+    public Ws wsAt(String pathAndQuery, Map<String, String> headers, String... subprotocols) throws Exception {
         Ws listener = new Ws();
         WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         headers.forEach(b::header);
@@ -131,7 +131,7 @@ final class RawClient {
     }
 
     /** A WebSocket whose incoming messages queue up as strings; {@code close:<code>} when it closes. */
-    static final class Ws implements WebSocket.Listener {
+    public static final class Ws implements WebSocket.Listener {
         WebSocket socket;
         final LinkedBlockingQueue<String> in = new LinkedBlockingQueue<>();
         private final StringBuilder text = new StringBuilder();
@@ -187,6 +187,20 @@ final class RawClient {
                     throw new AssertionError("no message within " + timeout);
                 }
                 if (!m.equals("2")) {
+                    return m;
+                }
+            }
+        }
+
+        /** Skip messages until one starts with {@code prefix} and return it; fails after {@code timeout}. */
+        public String awaitPrefix(String prefix, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                String m = in.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (m == null) {
+                    throw new AssertionError("no message starting with " + prefix + " within " + timeout);
+                }
+                if (m.startsWith(prefix)) {
                     return m;
                 }
             }

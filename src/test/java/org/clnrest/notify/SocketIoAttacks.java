@@ -41,60 +41,56 @@ public final class SocketIoAttacks {
      * checkrune at most, no log line per packet, no stall.
      */
     public static void connectFlood(Harness h, String good, int packets) throws Exception {
-        {
-            RawClient raw = new RawClient(h);
-            warm(raw, good);
-            String sid = raw.open("rune", "x").getString("sid");
-            String body = String.join("\u001e", java.util.Collections.nCopies(packets, "40"));
-            h.node.clearCalls();
-            CompletableFuture<HttpResponse<String>> post = raw.http.sendAsync(HttpRequest.newBuilder(raw.uri(RawClient.q(sid)))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).header("rune", "x").build(), HttpResponse.BodyHandlers.ofString());
-            for (int i = 0; i < 5; i++) {
-                getinfoFast(raw, good);
-            }
-            HttpResponse<String> r = post.get(30, TimeUnit.SECONDS);
-            assertEquals(400, r.statusCode(), "a payload of " + packets + " CONNECTs is a protocol error: " + r.body());
+        RawClient raw = new RawClient(h);
+        warm(raw, good);
+        String sid = raw.open("rune", "x").getString("sid");
+        String body = String.join("\u001e", java.util.Collections.nCopies(packets, "40"));
+        h.node.clearCalls();
+        CompletableFuture<HttpResponse<String>> post = raw.http.sendAsync(HttpRequest.newBuilder(raw.uri(RawClient.q(sid)))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("rune", "x").build(), HttpResponse.BodyHandlers.ofString());
+        for (int i = 0; i < 5; i++) {
             getinfoFast(raw, good);
-            long checks = checkrunes(h, "x");
-            assertTrue(checks <= 1, checks + " checkrune calls for the flood's rune");
-            assertEquals(400, raw.get(RawClient.q(sid)).statusCode(), "the session is closed");
-            assertTrue(h.node.pluginProcesses().get(0).isAlive());
-            // A second CONNECT to a namespace whose first one is still in flight closes the session too.
-            String sid2 = raw.open("rune", "x").getString("sid");
-            h.node.clearCalls();
-            assertEquals(400, raw.post(RawClient.q(sid2), "40\u001e40").statusCode());
-            assertTrue(checkrunes(h, "x") <= 1);
-            assertNoClassNames(h);
         }
+        HttpResponse<String> r = post.get(30, TimeUnit.SECONDS);
+        assertEquals(400, r.statusCode(), "a payload of " + packets + " CONNECTs is a protocol error: " + r.body());
+        getinfoFast(raw, good);
+        long checks = h.checkrunesWith("x").size();
+        assertTrue(checks <= 1, checks + " checkrune calls for the flood's rune");
+        assertEquals(400, raw.get(RawClient.q(sid)).statusCode(), "the session is closed");
+        assertTrue(h.node.pluginProcesses().get(0).isAlive());
+        // A second CONNECT to a namespace whose first one is still in flight closes the session too.
+        String sid2 = raw.open("rune", "x").getString("sid");
+        h.node.clearCalls();
+        assertEquals(400, raw.post(RawClient.q(sid2), "40\u001e40").statusCode());
+        assertTrue(h.checkrunesWith("x").size() <= 1);
+        assertNoClassNames(h);
     }
 
     /** Abandoned long-polls: 300 polls whose connections the client drops leave no connection or session behind. */
     public static void abandonedLongPolls(Harness h, String good) throws Exception {
-        {
-            RawClient raw = new RawClient(h);
-            warm(raw, good);
-            long pid = h.node.pluginProcesses().get(0).pid();
-            int before = Heap.count(pid, Heap.SERVER_CONNECTION);
-            long rssBefore = Heap.rssMiB(pid);
-            List<SSLSocket> sockets = new ArrayList<>();
-            for (int i = 0; i < 300; i++) {
-                String sid = raw.open().getString("sid");
-                SSLSocket s = raw.rawRequest("GET " + RawClient.PATH + "?" + RawClient.q(sid) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
-                sockets.add(s);
-                if (i % 50 == 0) {
-                    getinfoFast(raw, good);
-                }
+        RawClient raw = new RawClient(h);
+        warm(raw, good);
+        long pid = h.node.pluginProcesses().get(0).pid();
+        int before = Heap.count(pid, Heap.SERVER_CONNECTION);
+        long rssBefore = Heap.rssMiB(pid);
+        List<SSLSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String sid = raw.open().getString("sid");
+            SSLSocket s = raw.rawRequest("GET " + RawClient.PATH + "?" + RawClient.q(sid) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            sockets.add(s);
+            if (i % 50 == 0) {
+                getinfoFast(raw, good);
             }
-            for (SSLSocket s : sockets) {
-                s.setSoLinger(true, 0); // a reset, as a crashed client's kernel would send
-                s.close();
-            }
-            getinfoFast(raw, good);
-            int after = Heap.awaitAtMost(pid, Heap.SERVER_CONNECTION, before + 5, Duration.ofSeconds(30));
-            System.out.println("abandoned polls: server connections " + before + " -> " + after + ", RSS " + rssBefore + " -> "
-                    + Heap.rssMiB(pid) + " MiB");
-            assertNoClassNames(h);
         }
+        for (SSLSocket s : sockets) {
+            s.setSoLinger(true, 0); // a reset, as a crashed client's kernel would send
+            s.close();
+        }
+        getinfoFast(raw, good);
+        int after = Heap.awaitAtMost(pid, Heap.SERVER_CONNECTION, before + 5, Duration.ofSeconds(30));
+        System.out.println("abandoned polls: server connections " + before + " -> " + after + ", RSS " + rssBefore + " -> "
+                + Heap.rssMiB(pid) + " MiB");
+        assertNoClassNames(h);
     }
 
     /**
@@ -103,120 +99,109 @@ public final class SocketIoAttacks {
      * gets everything in order, and the plugin's memory stays bounded.
      */
     public static void stuckClientsAgainstTheGlobalCap(Harness h, String good) throws Exception {
-        {
-            RawClient raw = new RawClient(h);
-            warm(raw, good);
-            long pid = h.node.pluginProcesses().get(0).pid();
-            List<SSLSocket> stuck = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                stuck.add(SlowClientIT.connectAndStopReading(h, good));
-            }
-            RawClient.Ws reader = raw.ws("EIO=4&transport=websocket", Map.of("rune", good));
-            assertTrue(reader.next(Duration.ofSeconds(5)).startsWith("0{"));
-            reader.send("40");
-            assertTrue(reader.nextNotPing(Duration.ofSeconds(10)).startsWith("40{"));
-            long rssBefore = Heap.rssMiB(pid);
-            long peak = rssBefore;
-            String pad = "x".repeat(256 * 1024);
-            int n = 0;
-            for (int burst = 0; burst < 20; burst++) {
-                int first = n;
-                for (int i = 0; i < 4; i++) {
-                    h.node.notifyPlugins("cap_test", new JsonObject().put("n", n++).put("pad", pad));
-                }
-                for (int expect = first; expect < n; expect++) {
-                    String m = reader.nextNotPing(Duration.ofSeconds(30));
-                    assertTrue(m.startsWith("42[\"message\",{\"cap_test\":{\"n\":" + expect + ","), m.substring(0, Math.min(80, m.length())));
-                }
-                getinfoFast(raw, good);
-                peak = Math.max(peak, Heap.rssMiB(pid));
-            }
-            String line = h.node.awaitLog(l -> l.contains("clnrest-notification-buffer-total"), Duration.ofSeconds(10));
-            System.out.println("global cap: RSS " + rssBefore + " MiB before, peak " + peak + " MiB; " + line);
-            // Held notifications stay under 64 MiB; the rest is the heap's and Netty's buffers for 51 TLS connections
-            // taking 20 MB each (the same test without the cap: out of memory at 512 MiB of heap).
-            assertTrue(peak - rssBefore < 400, "RSS grew from " + rssBefore + " to " + peak + " MiB");
-            assertTrue(h.node.pluginProcesses().get(0).isAlive());
-            for (SSLSocket s : stuck) {
-                s.close();
-            }
-            assertNoClassNames(h);
+        RawClient raw = new RawClient(h);
+        warm(raw, good);
+        long pid = h.node.pluginProcesses().get(0).pid();
+        List<SSLSocket> stuck = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            stuck.add(SlowClientIT.connectAndStopReading(h, good));
         }
+        RawClient.Ws reader = raw.ws("EIO=4&transport=websocket", Map.of("rune", good));
+        assertTrue(reader.next(Duration.ofSeconds(5)).startsWith("0{"));
+        reader.send("40");
+        assertTrue(reader.nextNotPing(Duration.ofSeconds(10)).startsWith("40{"));
+        long rssBefore = Heap.rssMiB(pid);
+        long peak = rssBefore;
+        String pad = "x".repeat(256 * 1024);
+        int n = 0;
+        for (int burst = 0; burst < 20; burst++) {
+            int first = n;
+            for (int i = 0; i < 4; i++) {
+                h.node.notifyPlugins("cap_test", new JsonObject().put("n", n++).put("pad", pad));
+            }
+            for (int expect = first; expect < n; expect++) {
+                String m = reader.nextNotPing(Duration.ofSeconds(30));
+                assertTrue(m.startsWith("42[\"message\",{\"cap_test\":{\"n\":" + expect + ","), m.substring(0, Math.min(80, m.length())));
+            }
+            getinfoFast(raw, good);
+            peak = Math.max(peak, Heap.rssMiB(pid));
+        }
+        String line = h.node.awaitLog(l -> l.contains("clnrest-notification-buffer-total"), Duration.ofSeconds(10));
+        System.out.println("global cap: RSS " + rssBefore + " MiB before, peak " + peak + " MiB; " + line);
+        // Held notifications stay under 64 MiB; the rest is the heap's and Netty's buffers for 51 TLS connections
+        // taking 20 MB each (the same test without the cap: out of memory at 512 MiB of heap).
+        assertTrue(peak - rssBefore < 400, "RSS grew from " + rssBefore + " to " + peak + " MiB");
+        assertTrue(h.node.pluginProcesses().get(0).isAlive());
+        for (SSLSocket s : stuck) {
+            s.close();
+        }
+        assertNoClassNames(h);
     }
 
     /** blacklistrune: within the re-check period the session gets DISCONNECT for each namespace and is closed. */
     public static void revokedRune(Harness h, String good) throws Exception {
-        {
-            RawClient raw = new RawClient(h);
-            String doomed = h.node.createRune(null);
-            warm(raw, good);
-            RawClient.Ws ws = raw.ws("EIO=4&transport=websocket", Map.of("rune", doomed));
-            assertTrue(ws.next(Duration.ofSeconds(5)).startsWith("0{"));
-            ws.send("40");
-            assertTrue(ws.nextNotPing(Duration.ofSeconds(10)).startsWith("40{"));
-            ws.send("40/ws,");
-            assertTrue(ws.nextNotPing(Duration.ofSeconds(10)).startsWith("40/ws,{"));
-            RawClient.Ws kept = raw.ws("EIO=4&transport=websocket", Map.of("rune", good));
-            assertTrue(kept.next(Duration.ofSeconds(5)).startsWith("0{"));
-            kept.send("40");
-            assertTrue(kept.nextNotPing(Duration.ofSeconds(10)).startsWith("40{"));
+        RawClient raw = new RawClient(h);
+        String doomed = h.node.createRune(null);
+        warm(raw, good);
+        RawClient.Ws ws = raw.ws("EIO=4&transport=websocket", Map.of("rune", doomed));
+        assertTrue(ws.next(Duration.ofSeconds(5)).startsWith("0{"));
+        ws.send("40");
+        assertTrue(ws.nextNotPing(Duration.ofSeconds(10)).startsWith("40{"));
+        ws.send("40/ws,");
+        assertTrue(ws.nextNotPing(Duration.ofSeconds(10)).startsWith("40/ws,{"));
+        RawClient.Ws kept = raw.ws("EIO=4&transport=websocket", Map.of("rune", good));
+        assertTrue(kept.next(Duration.ofSeconds(5)).startsWith("0{"));
+        kept.send("40");
+        assertTrue(kept.nextNotPing(Duration.ofSeconds(10)).startsWith("40{"));
 
-            String id = RuneId.of(doomed);
-            JsonObject bl = h.node.call("blacklistrune", new JsonObject().put("start", Long.parseLong(id)));
-            assertTrue(bl.containsKey("result"), bl.encode());
-            long t0 = System.nanoTime();
-            List<String> got = new ArrayList<>();
-            String m;
-            while (!(m = ws.nextNotPing(Duration.ofSeconds(10))).startsWith("close:")) {
-                got.add(m);
-            }
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(got.contains("41") && got.contains("41/ws,"), "DISCONNECT for both namespaces: " + got);
-            System.out.println("revoked rune: session closed " + ms + " ms after blacklistrune");
-            String line = h.node.awaitLog(l -> l.contains("rune #" + id) && l.contains("revoked"), Duration.ofSeconds(5));
-            assertFalse(line.contains(doomed));
-            getinfoFast(raw, good);
-            // The other client keeps its session.
-            h.node.notifyPlugins("after_revoke", new JsonObject().put("ok", true));
-            assertTrue(kept.nextNotPing(Duration.ofSeconds(10)).contains("after_revoke"));
+        String id = RuneId.of(doomed);
+        JsonObject bl = h.node.call("blacklistrune", new JsonObject().put("start", Long.parseLong(id)));
+        assertTrue(bl.containsKey("result"), bl.encode());
+        long t0 = System.nanoTime();
+        List<String> got = new ArrayList<>();
+        String m;
+        while (!(m = ws.nextNotPing(Duration.ofSeconds(10))).startsWith("close:")) {
+            got.add(m);
         }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(got.contains("41") && got.contains("41/ws,"), "DISCONNECT for both namespaces: " + got);
+        System.out.println("revoked rune: session closed " + ms + " ms after blacklistrune");
+        String line = h.node.awaitLog(l -> l.contains("rune #" + id) && l.contains("revoked"), Duration.ofSeconds(5));
+        assertFalse(line.contains(doomed));
+        getinfoFast(raw, good);
+        // The other client keeps its session.
+        h.node.notifyPlugins("after_revoke", new JsonObject().put("ok", true));
+        assertTrue(kept.nextNotPing(Duration.ofSeconds(10)).contains("after_revoke"));
     }
 
     /** 300 refused clients and 100 connection resets: a handful of log lines, none naming a Java class. */
     public static void refusalsAndResets(Harness h, String good) throws Exception {
-        {
-            RawClient raw = new RawClient(h);
-            warm(raw, good);
-            int mark = h.node.log().size();
-            String forbidding = h.node.createRune(new io.vertx.core.json.JsonArray().add("method/listclnrest-notifications"));
-            for (int i = 0; i < 300; i++) {
-                String sid = raw.open("rune", forbidding).getString("sid");
-                assertEquals(200, raw.post(RawClient.q(sid), "40").statusCode());
-                if (i % 50 == 0) {
-                    getinfoFast(raw, good);
-                }
+        RawClient raw = new RawClient(h);
+        warm(raw, good);
+        int mark = h.node.log().size();
+        String forbidding = h.node.createRune(new io.vertx.core.json.JsonArray().add("method/listclnrest-notifications"));
+        for (int i = 0; i < 300; i++) {
+            String sid = raw.open("rune", forbidding).getString("sid");
+            assertEquals(200, raw.post(RawClient.q(sid), "40").statusCode());
+            if (i % 50 == 0) {
+                getinfoFast(raw, good);
             }
-            for (int i = 0; i < 50; i++) {
-                String sid = raw.open().getString("sid");
-                SSLSocket s = raw.rawRequest("GET " + RawClient.PATH + "?" + RawClient.q(sid) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
-                s.setSoLinger(true, 0);
-                s.close();
-                RawClient.Ws ws = raw.ws("EIO=4&transport=websocket", Map.of("rune", good));
-                ws.abort();
-            }
-            // The first refusal is logged at once, the others as one count when the window ends.
-            awaitLogSince(h, mark, l -> l.contains("Refused") && l.contains("more"), Duration.ofSeconds(20));
-            List<String> log = h.node.log();
-            long lines = log.subList(mark, log.size()).stream().filter(l -> l.contains("Refused")).count();
-            System.out.println("300 refusals -> " + lines + " log lines");
-            assertTrue(lines <= 4, lines + " refusal lines");
-            assertNoClassNames(h);
         }
-    }
-
-    private static long checkrunes(Harness h, String rune) {
-        return h.node.calls().stream().filter(c -> "checkrune".equals(c.getString("method"))
-                && c.getJsonObject("params") != null && rune.equals(c.getJsonObject("params").getString("rune"))).count();
+        for (int i = 0; i < 50; i++) {
+            String sid = raw.open().getString("sid");
+            SSLSocket s = raw.rawRequest("GET " + RawClient.PATH + "?" + RawClient.q(sid) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            s.setSoLinger(true, 0);
+            s.close();
+            RawClient.Ws ws = raw.ws("EIO=4&transport=websocket", Map.of("rune", good));
+            ws.abort();
+        }
+        // The first refusal is logged at once, the others as one count when the window ends.
+        awaitLogSince(h, mark, l -> l.contains("Refused") && l.contains("more"), Duration.ofSeconds(20));
+        List<String> log = h.node.log();
+        long lines = log.subList(mark, log.size()).stream().filter(l -> l.contains("Refused")).count();
+        System.out.println("300 refusals -> " + lines + " log lines");
+        assertTrue(lines <= 4, lines + " refusal lines");
+        assertNoClassNames(h);
     }
 
     private static void awaitLogSince(Harness h, int mark, java.util.function.Predicate<String> p, Duration timeout)
