@@ -6,6 +6,9 @@ through lightningd's RPC socket with `clnrest-register-path`, as a real plugin w
 
   dyn-echo  -> {"method": "dyn-echo", "params": <what it was called with>}
   dyn-fail  -> error {"code": 1234, "message": "dyn-fail always fails"}
+  dyn-emit  -> emits the notification topic `pay_failure` (declared in its manifest, as the pay plugin
+               does) with the call's params as they are, then answers {}
+  dyn-emit-undeclared -> emits `undeclared_topic` (not in its manifest), then answers {}
 
 The paths to register come from the environment variable DYNPATHS_REGISTER (a JSON array; each entry
 is the params of one clnrest-register-path call, an object or an array). Each outcome is logged to
@@ -88,7 +91,10 @@ def main():
                 "rpcmethods": [
                     {"name": "dyn-echo", "usage": "[params]", "description": "Echo the call's params"},
                     {"name": "dyn-fail", "usage": "", "description": "Always fails"},
+                    {"name": "dyn-emit", "usage": "[params]", "description": "Emit pay_failure with these params"},
+                    {"name": "dyn-emit-undeclared", "usage": "", "description": "Emit a topic it never declared"},
                 ],
+                "notifications": [{"method": "pay_failure"}],
                 "subscriptions": [],
                 "dynamic": True,
             }})
@@ -97,6 +103,12 @@ def main():
             threading.Thread(target=register_all, args=(params["configuration"],), daemon=True).start()
         elif method == "dyn-echo":
             send({"jsonrpc": "2.0", "id": msg_id, "result": {"method": "dyn-echo", "params": params}})
+        elif method == "dyn-emit":
+            send({"jsonrpc": "2.0", "method": "pay_failure", "params": params})
+            send({"jsonrpc": "2.0", "id": msg_id, "result": {}})
+        elif method == "dyn-emit-undeclared":
+            send({"jsonrpc": "2.0", "method": "undeclared_topic", "params": {"never": "forwarded"}})
+            send({"jsonrpc": "2.0", "id": msg_id, "result": {}})
         elif method == "dyn-fail":
             send({"jsonrpc": "2.0", "id": msg_id, "error": {"code": 1234, "message": "dyn-fail always fails"}})
         else:

@@ -32,7 +32,11 @@ public final class Bus {
     public static final String PLUGIN_STOPPING = "clnrest.plugin.stopping";
     /** Anyone → RPC client verticle: call a lightningd method. */
     public static final String RPC_CALL = "clnrest.rpc.call";
-    /** Bridge → anyone: every lightningd notification, as it arrives, in arrival order. */
+    /**
+     * Bridge → anyone: every lightningd notification, as it arrives, in arrival order. Body: its params exactly as
+     * lightningd sent them ({@code {"<topic>": {...}}} for lightningd's own topics; another plugin's notification as
+     * that plugin wrote it, e.g. pay's {@code {"origin", "payload", "pay_failure"}}); header {@link #H_TOPIC}.
+     */
     public static final String NOTIFICATION = "clnrest.notification";
     /** Broadcaster timer → Socket.IO side: the notifications queued during the last second, in order. */
     public static final String NOTIFICATION_BATCH = "clnrest.notification.batch";
@@ -53,8 +57,8 @@ public final class Bus {
     public static final String PATHS_LIST = "clnrest.paths.list";
 
     /**
-     * Clustered bus (only with clnrest-cluster), published as each notification arrives: body = the
-     * notification {@code {"<topic>": {...}}}, headers topic and seq as on {@link #NOTIFICATION}.
+     * Clustered bus (only with clnrest-cluster), published as each notification arrives: body and headers
+     * (topic, seq) as on {@link #NOTIFICATION}.
      */
     public static final String CLUSTER_NOTIFICATION = "clnrest.cluster.notification";
     /**

@@ -46,7 +46,7 @@ public class ClusterVerticle extends AbstractVerticle {
                     return clustered.eventBus().<JsonObject>consumer(Bus.CLUSTER_RPC, this::onRpc).completion();
                 })
                 .onSuccess(v -> {
-                    vertx.eventBus().<JsonObject>localConsumer(Bus.NOTIFICATION, this::forward);
+                    vertx.eventBus().<Object>localConsumer(Bus.NOTIFICATION, this::forward);
                     LOG.info("Cluster event bus up on {}:{} in {} ms (members to join: {})", c.getString("host"),
                             c.getInteger("port"), (System.nanoTime() - t0) / 1_000_000, members);
                     started.complete();
@@ -54,7 +54,7 @@ public class ClusterVerticle extends AbstractVerticle {
                 .onFailure(e -> started.fail(new IllegalStateException("cannot start the cluster: " + e.getMessage(), e)));
     }
 
-    private void forward(Message<JsonObject> m) {
+    private void forward(Message<Object> m) {
         DeliveryOptions headers = new DeliveryOptions()
                 .addHeader(Bus.H_TOPIC, m.headers().get(Bus.H_TOPIC)).addHeader(Bus.H_SEQ, m.headers().get(Bus.H_SEQ));
         clustered.eventBus().publish(Bus.CLUSTER_NOTIFICATION, m.body(), headers);

@@ -47,7 +47,7 @@ public final class Observer {
         System.setOut(System.err); // whatever a library prints stays off the JSON lines
         long t0 = System.nanoTime();
         Vertx vertx = ClusterSetup.start(host, port, members, config).toCompletionStage().toCompletableFuture().get();
-        vertx.eventBus().<JsonObject>consumer(Bus.CLUSTER_NOTIFICATION, (Message<JsonObject> m) -> print(out, new JsonObject()
+        vertx.eventBus().<Object>consumer(Bus.CLUSTER_NOTIFICATION, (Message<Object> m) -> print(out, new JsonObject()
                 .put("event", "notification").put("topic", m.headers().get(Bus.H_TOPIC)).put("seq", m.headers().get(Bus.H_SEQ))
                 .put("received_ms", System.currentTimeMillis()).put("body", m.body())))
                 .completion().toCompletionStage().toCompletableFuture().get();

@@ -1,10 +1,10 @@
 package org.clnrest.demo;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.json.JsonArray;
@@ -16,7 +16,8 @@ final class PluginHost {
     private final Map<String, String> env;
     private final InitOptions options;
     private final NodeLog log;
-    private final List<PluginProcess> plugins = new ArrayList<>();
+    // read by the plugins' stdout threads (their notifications) while start() adds to it
+    private final List<PluginProcess> plugins = new CopyOnWriteArrayList<>();
     private final Map<String, PluginProcess> methods = new LinkedHashMap<>();
 
     PluginHost(Path networkDir, Map<String, String> env, InitOptions options, NodeLog log) {
@@ -30,7 +31,7 @@ final class PluginHost {
     void start(List<String> command) throws Exception {
         String exe = Path.of(command.get(0)).getFileName().toString();
         String name = exe.equals("java") ? "java" : exe.replaceFirst("\\.(py|sh|jar)$", "");
-        PluginProcess p = new PluginProcess(log, name, command, networkDir, env);
+        PluginProcess p = new PluginProcess(log, name, command, networkDir, env, this::forward);
         plugins.add(p);
         JsonObject manifest = p.request("getmanifest", new JsonObject().put("allow-deprecated-apis", false))
                 .get(60, TimeUnit.SECONDS);
@@ -77,15 +78,36 @@ final class PluginHost {
 
     /** Send a notification to every plugin subscribed to it ({@code *} or the topic). */
     void notify(String topic, Object payload) {
-        for (PluginProcess p : plugins) {
-            if (p.disabled || p.manifest == null || !p.process.isAlive()) {
-                continue;
-            }
+        subscribers(topic).forEach(p -> p.notify(topic, payload));
+    }
+
+    private List<PluginProcess> subscribers(String topic) {
+        return plugins.stream().filter(p -> !p.disabled && p.manifest != null && p.process.isAlive()).filter(p -> {
             JsonArray subs = p.manifest.getJsonArray("subscriptions", new JsonArray());
-            if (subs.contains("*") || subs.contains(topic)) {
-                p.notify(topic, payload);
-            }
+            return subs.contains("*") || subs.contains(topic);
+        }).toList();
+    }
+
+    /**
+     * A notification a plugin emits, forwarded as lightningd does (lightningd/plugin.c,
+     * plugin_notification_handle): only a topic the plugin declared under {@code notifications} in its manifest,
+     * to the plugins subscribed to it or to {@code *}, its params exactly as the plugin sent them (since v25.09
+     * lightningd no longer wraps them in {@code {"origin", "payload"}}; plugins such as pay write those fields
+     * themselves, beside the topic-named one, CHANGELOG #8376, issue #8478) and the sender's name as
+     * {@code origin} beside {@code params}.
+     */
+    private void forward(PluginProcess from, JsonObject msg) {
+        String topic = msg.getString("method");
+        boolean declared = from.manifest != null && from.manifest.getJsonArray("notifications", new JsonArray()).stream()
+                .anyMatch(n -> n instanceof JsonObject o && topic.equals(o.getString("method")));
+        if (!declared) {
+            log.add("UNUSUAL", "plugin-" + from.name + ": Plugin attempted to send a notification to topic \"" + topic
+                    + "\" it hasn't declared in its manifest, not forwarding to subscribers.");
+            return;
         }
+        JsonObject out = new JsonObject().put("jsonrpc", "2.0").put("method", topic).put("origin", from.name)
+                .put("params", msg.getValue("params"));
+        subscribers(topic).forEach(p -> p.send(out));
     }
 
     /** Plugin {@code index}, in start order. */

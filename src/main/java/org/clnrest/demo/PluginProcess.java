@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.MappingIterator;
 
@@ -27,12 +28,16 @@ final class PluginProcess {
     private final AtomicLong ids = new AtomicLong();
     /** Completes when the plugin's stdout reaches its end (or failed to parse): everything it wrote was seen. */
     final CompletableFuture<Void> stdoutDone = new CompletableFuture<>();
+    /** Where this plugin's own notifications (any method but log, message and progress) go: lightningd's dispatch. */
+    private final BiConsumer<PluginProcess, JsonObject> onNotification;
     volatile JsonObject manifest;
     volatile boolean disabled;
 
-    PluginProcess(NodeLog log, String name, List<String> command, Path cwd, Map<String, String> env) throws IOException {
+    PluginProcess(NodeLog log, String name, List<String> command, Path cwd, Map<String, String> env,
+            BiConsumer<PluginProcess, JsonObject> onNotification) throws IOException {
         this.log = log;
         this.name = name;
+        this.onNotification = onNotification;
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
         pb.environment().putAll(env);
         pb.environment().put("LIGHTNINGD_PLUGIN", "1");
@@ -72,6 +77,7 @@ final class PluginProcess {
         return f;
     }
 
+    /** A notification of lightningd's own: its payload wrapped as {@code {"<topic>": payload}}, as lightningd does. */
     void notify(String topic, Object payload) {
         send(new JsonObject().put("jsonrpc", "2.0").put("method", topic).put("params", new JsonObject().put(topic, payload)));
     }
@@ -115,6 +121,10 @@ final class PluginProcess {
         if ("log".equals(method)) {
             JsonObject p = msg.getJsonObject("params", new JsonObject());
             log.add(p.getString("level", "info").toUpperCase(java.util.Locale.ROOT), "plugin-" + name + ": " + p.getString("message"));
+            return;
+        }
+        if (id == null && method != null && !"message".equals(method) && !"progress".equals(method)) {
+            onNotification.accept(this, msg);
             return;
         }
         log.add("DEBUG", "plugin-" + name + ": sent " + method);

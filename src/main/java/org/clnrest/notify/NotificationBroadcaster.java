@@ -3,7 +3,6 @@ package org.clnrest.notify;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 import org.clnrest.bus.Bus;
 
@@ -19,11 +18,11 @@ public class NotificationBroadcaster extends AbstractVerticle {
     @Override
     public void start() {
         long interval = config().getLong("intervalMs", 1000L);
-        vertx.eventBus().<JsonObject>localConsumer(Bus.NOTIFICATION, this::enqueue);
+        vertx.eventBus().<Object>localConsumer(Bus.NOTIFICATION, this::enqueue);
         vertx.setPeriodic(interval, interval, t -> flush());
     }
 
-    private void enqueue(Message<JsonObject> msg) {
+    private void enqueue(Message<Object> msg) {
         if (!"shutdown".equals(msg.headers().get(Bus.H_TOPIC))) {
             queue.add(msg.body());
         }

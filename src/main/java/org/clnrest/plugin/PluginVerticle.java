@@ -122,11 +122,12 @@ public class PluginVerticle extends AbstractVerticle {
             onExit.run();
             return;
         }
-        // Current lightningd wraps every payload as {"<topic>": {...}}; wrap older bare payloads the same way.
-        JsonObject payload = params instanceof JsonObject o && o.containsKey(topic) && o.size() == 1
-                ? o : new JsonObject().put(topic, params);
+        // The params exactly as lightningd sent them, as upstream emits them (clnrest.py: sio.emit("message",
+        // params)): {"<topic>": {...}} for lightningd's own topics, but another plugin's notification (pay's
+        // pay_failure: {"origin", "payload", "pay_failure"}) as that plugin wrote it; wrapping it again under its
+        // topic would hand clients a shape no other CLNRest gives.
         DeliveryOptions headers = new DeliveryOptions().addHeader(Bus.H_TOPIC, topic).addHeader(Bus.H_SEQ, Long.toString(++seq));
-        vertx.eventBus().publish(Bus.NOTIFICATION, payload, headers);
+        vertx.eventBus().publish(Bus.NOTIFICATION, params, headers);
     }
 
     private void forwardRpcMethod(Object id, String method, Object params) {

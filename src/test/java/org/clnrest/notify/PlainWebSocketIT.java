@@ -65,6 +65,11 @@ class PlainWebSocketIT {
      * received one; then a last marker is sent and read off every socket, so that what follows starts clean.
      */
     static void awaitAuthorised(RawClient.Ws... sockets) throws Exception {
+        awaitAuthorised(h, sockets);
+    }
+
+    /** {@link #awaitAuthorised(RawClient.Ws...)} on another harness's plugin. */
+    static void awaitAuthorised(Harness h, RawClient.Ws... sockets) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         boolean[] got = new boolean[sockets.length];
         for (int k = 0; ; k++) {
