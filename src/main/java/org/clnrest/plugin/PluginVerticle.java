@@ -122,8 +122,8 @@ public class PluginVerticle extends AbstractVerticle {
             onExit.run();
             return;
         }
-        // The params exactly as lightningd sent them, as upstream emits them (clnrest.py: sio.emit("message",
-        // params)): {"<topic>": {...}} for lightningd's own topics, but another plugin's notification (pay's
+        // The params exactly as lightningd sent them, as upstream (the Python plugin and the Rust one) emits them:
+        // {"<topic>": {...}} for lightningd's own topics, but another plugin's notification (pay's
         // pay_failure: {"origin", "payload", "pay_failure"}) as that plugin wrote it; wrapping it again under its
         // topic would hand clients a shape no other CLNRest gives.
         DeliveryOptions headers = new DeliveryOptions().addHeader(Bus.H_TOPIC, topic).addHeader(Bus.H_SEQ, Long.toString(++seq));
