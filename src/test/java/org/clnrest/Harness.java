@@ -107,6 +107,18 @@ public final class Harness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         node.close();
-        SimulatedLightningd.deleteTree(dir);
+        deleteTree(dir);
+    }
+
+    /** Delete a directory tree (test clean-up). */
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.UncheckedIOException vanished) {
+            // a socket or temp file went away while walking (its owner closed meanwhile): nothing left to delete
+        }
     }
 }

@@ -32,7 +32,7 @@ public final class SimulatedLightningd implements AutoCloseable {
     private final long checkruneCostNanos;
     private final List<List<String>> pluginCommands;
     private final NodeLog log;
-    private final PluginHost plugins;
+    final PluginHost plugins; // package-private: tests' NodeInternals
     private final NodeRpc rpc;
     private final MethodRouter router;
     private final RpcSocket socket;
@@ -155,11 +155,6 @@ public final class SimulatedLightningd implements AutoCloseable {
 
     // ---- what tests and the demo use ---------------------------------------------------------------
 
-    /** Send a notification to every plugin subscribed to it ({@code *} or the topic). */
-    public void notifyPlugins(String topic, Object payload) {
-        plugins.notify(topic, payload);
-    }
-
     /** Call a method of the node (or of a plugin) in-process, as lightning-cli would: the whole reply. */
     public JsonObject call(String method, Object params) throws Exception {
         return router.call(method, params);
@@ -190,11 +185,6 @@ public final class SimulatedLightningd implements AutoCloseable {
         return rpcFile;
     }
 
-    /** The plugin processes, in start order. */
-    public List<Process> pluginProcesses() {
-        return plugins.processes();
-    }
-
     /** What plugin {@code index} answered to getmanifest. */
     public JsonObject manifest(int index) {
         return plugins.get(index).manifest;
@@ -203,6 +193,11 @@ public final class SimulatedLightningd implements AutoCloseable {
     /** Close plugin {@code index}'s stdin, as a dying lightningd would. */
     public void closePluginStdin(int index) {
         plugins.get(index).closeStdin();
+    }
+
+    /** Wait until plugin {@code index}'s process has exited (after {@link #closePluginStdin}, say); false on timeout. */
+    public boolean awaitPluginExit(int index, Duration timeout) throws InterruptedException {
+        return plugins.get(index).process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Wait until plugin {@code index}'s stdout has ended and all it wrote there has been read (and logged). */
@@ -234,17 +229,5 @@ public final class SimulatedLightningd implements AutoCloseable {
 
     public String awaitLog(String contains, Duration timeout) throws InterruptedException {
         return awaitLog(l -> l.contains(contains), timeout);
-    }
-
-    /** Delete a directory tree (test clean-up helper). */
-    public static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.UncheckedIOException vanished) {
-            // a socket or temp file went away while walking (its owner closed meanwhile): nothing left to delete
-        }
     }
 }

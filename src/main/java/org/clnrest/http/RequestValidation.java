@@ -39,10 +39,6 @@ final class RequestValidation {
         }
     }
 
-    int knownMethods() {
-        return schemaOfMethod.size();
-    }
-
     /** Throws a 400 {@link ApiError} naming the first offending field, if {@code params} break the schema. */
     void check(String method, Object params) {
         if (!(params instanceof JsonObject) && params != null) {

@@ -109,10 +109,6 @@ final class NotificationSocket {
         }
     }
 
-    int clients() {
-        return clients.size();
-    }
-
     /** One client: waiting for its rune, then authorised (in {@link #clients}), then closed. */
     private final class Client implements NotificationBudget.Droppable, RuneWatch.Holder {
         private final ServerWebSocket ws;

@@ -71,14 +71,4 @@ public final class Notifications {
         socketIo.broadcast(batch);
         plain.broadcast(batch);
     }
-
-    /** Socket.IO sessions open now. */
-    public int socketIoSessions() {
-        return socketIo.sessions();
-    }
-
-    /** Plain WebSocket clients receiving notifications now. */
-    public int webSocketClients() {
-        return plain.clients();
-    }
 }

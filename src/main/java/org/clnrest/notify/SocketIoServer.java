@@ -57,10 +57,6 @@ final class SocketIoServer {
         router.route("/socket.io/").order(RouteOrder.NOTIFICATIONS).handler(before).handler(this::handle);
     }
 
-    int sessions() {
-        return sessions.size();
-    }
-
     /** 20 random bytes, URL-safe: Engine.IO session ids and Socket.IO socket ids (never the same). */
     String newId() {
         byte[] b = new byte[15];

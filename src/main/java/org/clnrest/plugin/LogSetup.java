@@ -12,7 +12,8 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
- * Logback's configuration, in code: the same as {@code conf/logback.xml}, without parsing XML at start-up
+ * Logback's configuration, in code: the same as {@code conf/logback.xml} ({@code LogSetupTest} holds them
+ * together), without parsing XML at start-up
  * (Joran and the XML parser load some 600 classes, a good part of the plugin's start-up time).
  * {@code -Dlogback.configurationFile=conf/logback.xml} (or any file) still takes over.
  *
@@ -21,6 +22,10 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public class LogSetup extends ContextAwareBase implements Configurator {
+    /** Libraries whose INFO lines are noise to an operator: WARN and above only. */
+    static final String[] QUIET = {"io.netty", "io.vertx", "com.hazelcast"};
+    /** The stderr copy's line. */
+    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -39,7 +44,7 @@ public class LogSetup extends ContextAwareBase implements Configurator {
         if (stderr != Level.OFF) {
             PatternLayoutEncoder encoder = new PatternLayoutEncoder();
             encoder.setContext(context);
-            encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n");
+            encoder.setPattern(PATTERN);
             encoder.start();
             ThresholdFilter threshold = new ThresholdFilter();
             threshold.setLevel(stderr.levelStr);
@@ -53,7 +58,7 @@ public class LogSetup extends ContextAwareBase implements Configurator {
             console.start();
             root.addAppender(console);
         }
-        for (String noisy : new String[]{"io.netty", "io.vertx", "com.hazelcast"}) {
+        for (String noisy : QUIET) {
             context.getLogger(noisy).setLevel(Level.WARN);
         }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

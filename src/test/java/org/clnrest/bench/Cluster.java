@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.demo.SimulatedLightningd;
+import org.clnrest.Harness;
+import org.clnrest.demo.NodeInternals;
 
 /** The clustered event bus ({@code cluster}): a plugin with clnrest-cluster on and the observer example in its own JVM. */
 final class Cluster implements Scenario {
@@ -41,7 +43,7 @@ final class Cluster implements Scenario {
         try {
             node.awaitLog("REST server running at", Duration.ofSeconds(60));
             String up = node.awaitLog("Cluster event bus up", Duration.ofSeconds(60));
-            long pid = node.pluginProcesses().get(0).pid();
+            long pid = NodeInternals.pluginProcesses(node).get(0).pid();
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             long t0 = System.nanoTime();
             observer = new ProcessBuilder(java.toString(), "-cp", Bench.ROOT.resolve("target/clnrest-vertx.jar").toString(),
@@ -67,7 +69,7 @@ final class Cluster implements Scenario {
             long firstAt = System.nanoTime();
             JsonObject first = null;
             while (first == null && System.nanoTime() - firstAt < 60e9) {
-                node.notifyPlugins("bench_cluster", new JsonObject().put("n", -1).put("sent_ms", System.currentTimeMillis()));
+                NodeInternals.notifyPlugins(node, "bench_cluster", new JsonObject().put("n", -1).put("sent_ms", System.currentTimeMillis()));
                 first = lines.poll(200, TimeUnit.MILLISECONDS);
             }
             double subscribedMs = (System.nanoTime() - t0) / 1e6;
@@ -75,7 +77,7 @@ final class Cluster implements Scenario {
             lines.clear();
             Proc.Sampler s = new Proc.Sampler(pid).start();
             for (int i = 0; i < notifications; i++) {
-                node.notifyPlugins("bench_cluster", new JsonObject().put("n", i).put("sent_ms", System.currentTimeMillis()));
+                NodeInternals.notifyPlugins(node, "bench_cluster", new JsonObject().put("n", i).put("sent_ms", System.currentTimeMillis()));
                 Thread.sleep(20);
             }
             List<Double> delays = new ArrayList<>();
@@ -100,7 +102,7 @@ final class Cluster implements Scenario {
                 observer.waitFor(10, TimeUnit.SECONDS);
             }
             node.close();
-            SimulatedLightningd.deleteTree(dir);
+            Harness.deleteTree(dir);
         }
     }
 }

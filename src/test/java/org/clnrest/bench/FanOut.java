@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.json.JsonObject;
+import org.clnrest.demo.NodeInternals;
 
 /**
  * Socket.IO fan-out ({@code fanout}): 1,000 npm socket.io-client sockets (websocket), notifications sent by the
@@ -101,7 +102,7 @@ final class FanOut implements Scenario {
         WriteBursts bursts = watchWrites && capture == null ? new WriteBursts(p.pid).start() : null;
         Proc.Sampler s = new Proc.Sampler(p.pid).start();
         for (int i = 0; i < notifications; i++) {
-            p.node.notifyPlugins("bench_fanout", new JsonObject().put("n", i).put("sent_ms", System.currentTimeMillis())
+            NodeInternals.notifyPlugins(p.node, "bench_fanout", new JsonObject().put("n", i).put("sent_ms", System.currentTimeMillis())
                     .put("amount_msat", 1_152_921_504_606_846_983L));
             Thread.sleep(gapMs); // the notification rate is part of the scenario
         }

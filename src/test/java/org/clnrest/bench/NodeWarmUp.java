@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.clnrest.demo.SimulatedLightningd;
+import org.clnrest.Harness;
 
 /**
  * The simulated node runs in the bench's own JVM, which starts cold too. lightningd is native code, warm from
@@ -23,7 +24,7 @@ final class NodeWarmUp {
             CostlyCheckrune.alone(b, fake, 1);
         } finally {
             node.close();
-            SimulatedLightningd.deleteTree(dir);
+            Harness.deleteTree(dir);
         }
     }
 }

@@ -13,6 +13,8 @@ import io.vertx.core.net.PemTrustOptions;
 import org.clnrest.demo.SimulatedLightningd;
 import org.clnrest.tls.CertificateStore;
 import org.clnrest.tls.ServerNames;
+import org.clnrest.Harness;
+import org.clnrest.demo.NodeInternals;
 
 /**
  * The packaged plugin ({@code bin/clnrest-vertx}, default launcher settings) started by the simulated
@@ -31,7 +33,7 @@ final class Plugin implements AutoCloseable {
         this.node = node;
         this.dir = dir;
         this.port = port;
-        this.pid = node.pluginProcesses().get(0).pid();
+        this.pid = NodeInternals.pluginProcesses(node).get(0).pid();
         this.rune = node.createRune(null);
         this.base = "https://127.0.0.1:" + port;
     }
@@ -95,6 +97,6 @@ final class Plugin implements AutoCloseable {
     @Override
     public void close() throws Exception {
         node.close();
-        SimulatedLightningd.deleteTree(dir);
+        Harness.deleteTree(dir);
     }
 }

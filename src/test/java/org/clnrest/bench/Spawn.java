@@ -15,6 +15,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 
 import org.clnrest.demo.SimulatedLightningd;
+import org.clnrest.Harness;
+import org.clnrest.demo.NodeInternals;
 
 /**
  * Spawn → first HTTP answer: from the plugin process's start (as /proc records it, to 10 ms) to the first answer of
@@ -39,14 +41,14 @@ final class Spawn implements Scenario {
         double[] rss = new double[1];
         Path warm = Files.createTempDirectory("clnrest-bench-spawn");
         once(b, warm, rss);
-        SimulatedLightningd.deleteTree(warm);
+        Harness.deleteTree(warm);
         for (int i = 0; i < rounds; i++) {
             Path dir = Files.createTempDirectory("clnrest-bench-spawn");
             try {
                 fresh.add(once(b, dir, rss));
                 present.add(once(b, dir, rss));
             } finally {
-                SimulatedLightningd.deleteTree(dir);
+                Harness.deleteTree(dir);
             }
         }
         row(b, "spawn -> first HTTP answer, identity present", present, 600, rss[0]);
@@ -95,7 +97,7 @@ final class Spawn implements Scenario {
         SimulatedLightningd node = SimulatedLightningd.builder(dir).plugin(Plugin.launcher()).option("clnrest-port", port).build().start();
         try {
             poller.join(35_000);
-            Process plugin = node.pluginProcesses().get(0);
+            Process plugin = NodeInternals.pluginProcesses(node).get(0);
             rss[0] = Proc.rssMiB(plugin.pid());
             double cpu = Proc.cpuSeconds(plugin.pid());
             double ms = (answeredSinceBoot.get() - Proc.startedSinceBoot(plugin.pid())) * 1000;

@@ -48,7 +48,7 @@ class ReleaseArchiveIT {
 
     @AfterAll
     static void clean() throws IOException {
-        SimulatedLightningd.deleteTree(root);
+        Harness.deleteTree(root);
     }
 
     @Test

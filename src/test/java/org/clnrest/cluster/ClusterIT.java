@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 
 import org.clnrest.Harness;
 import org.clnrest.notify.ClientProcess;
+import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,7 +90,7 @@ class ClusterIT {
                 var r = h.client(vertx).post("/v1/getinfo").putHeader("Rune", h.node.createRune(null)).send()
                         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 assertEquals(201, r.statusCode(), "REST still served after the observer died");
-                assertTrue(h.node.pluginProcesses().get(0).isAlive());
+                assertTrue(NodeInternals.pluginProcesses(h.node).get(0).isAlive());
             } finally {
                 vertx.close().await();
             }

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.Harness;
-import org.clnrest.demo.SimulatedLightningd;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,7 +49,7 @@ class GeneratedClientIT {
             List<String> methods = h.node.calls().stream().map(c -> c.getString("method")).toList();
             assertTrue(methods.containsAll(List.of("getinfo", "invoice", "listinvoices")), methods.toString());
         } finally {
-            SimulatedLightningd.deleteTree(module);
+            Harness.deleteTree(module);
         }
     }
 

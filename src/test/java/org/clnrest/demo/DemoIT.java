@@ -131,7 +131,7 @@ class DemoIT {
                 demo.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 left.forEach(ProcessHandle::destroyForcibly);
             }
-            SimulatedLightningd.deleteTree(dir);
+            Harness.deleteTree(dir);
         }
     }
 

@@ -31,6 +31,7 @@ import io.vertx.ext.web.client.WebClient;
 import org.clnrest.Harness;
 import org.clnrest.demo.SimulatedLightningd;
 import org.clnrest.tls.TlsIdentityIT;
+import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,7 @@ class HardeningIT {
         try (SimulatedLightningd otherNode = SimulatedLightningd.builder(other).build().start()) {
             foreign = otherNode.createRune(null);
         } finally {
-            SimulatedLightningd.deleteTree(other);
+            Harness.deleteTree(other);
         }
         String forbidding = h.node.createRune(new JsonArray().add(new JsonArray().add("method=nothing-at-all")));
         String[] runes = {null, "not a rune!", Harness.forged(rune), foreign, forbidding};
@@ -214,7 +215,7 @@ class HardeningIT {
             assertEquals("checkrune", call.getString("method"), "no bad input reached a method: " + call.encode());
         }
         assertEquals(201, send(HttpMethod.POST, "/v1/getinfo", headers("Rune", rune), null).statusCode(), "still serving");
-        assertTrue(h.node.pluginProcesses().get(0).isAlive());
+        assertTrue(NodeInternals.pluginProcesses(h.node).get(0).isAlive());
         System.out.println("bad-input corpus: " + corpus.size() + " cases");
     }
 

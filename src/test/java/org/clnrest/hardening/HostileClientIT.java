@@ -36,6 +36,7 @@ import io.vertx.core.json.JsonObject;
 import org.clnrest.Harness;
 import org.clnrest.notify.SocketIoAttacks;
 import org.clnrest.tls.TlsIdentityIT;
+import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,7 +158,7 @@ class HostileClientIT {
     }
 
     static Process plugin() {
-        return h.node.pluginProcesses().get(0);
+        return NodeInternals.pluginProcesses(h.node).get(0);
     }
 
     static long rssMiB() throws IOException {

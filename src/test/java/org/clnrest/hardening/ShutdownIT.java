@@ -15,6 +15,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
 import org.clnrest.Harness;
+import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,13 +42,13 @@ class ShutdownIT {
             }
             assertEquals(3, h.node.calls().size(), "the calls are waiting on lightningd");
 
-            h.node.notifyPlugins("shutdown", new JsonObject());
+            NodeInternals.notifyPlugins(h.node, "shutdown", new JsonObject());
             for (CompletableFuture<HttpResponse<Buffer>> f : inFlight) {
                 HttpResponse<Buffer> r = f.get(10, TimeUnit.SECONDS);
                 assertEquals(503, r.statusCode(), r.bodyAsString());
                 assertEquals("lightningd is unavailable: lightningd is shutting down", r.bodyAsJsonObject().getString("message"));
             }
-            Process plugin = h.node.pluginProcesses().get(0);
+            Process plugin = NodeInternals.pluginProcesses(h.node).get(0);
             assertTrue(plugin.waitFor(10, TimeUnit.SECONDS), "the plugin exits");
             assertEquals(0, plugin.exitValue());
             assertTrue(h.node.log().stream().noneMatch(l -> l.contains("Lost a connection")), String.join("\n", h.node.log()));

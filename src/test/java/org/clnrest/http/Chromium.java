@@ -19,7 +19,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.demo.SimulatedLightningd;
+import org.clnrest.Harness;
 
 /** Debian's headless Chromium driven over the DevTools protocol (a WebSocket): load pages, run JS, await conditions. */
 final class Chromium implements AutoCloseable {
@@ -138,6 +138,6 @@ final class Chromium implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
-        SimulatedLightningd.deleteTree(profile);
+        Harness.deleteTree(profile);
     }
 }

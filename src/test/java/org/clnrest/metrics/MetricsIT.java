@@ -34,6 +34,7 @@ import io.vertx.core.net.PemTrustOptions;
 import org.clnrest.Harness;
 import org.clnrest.notify.RawClient;
 import org.clnrest.tls.TlsIdentityIT;
+import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -187,7 +188,7 @@ class MetricsIT {
                 for (; dropped == 0; step++) {
                     assertTrue(System.nanoTime() < deadline, "not dropped within 60 s (" + step + " steps)");
                     for (int i = 0; i < PER_STEP; i++) {
-                        h.node.notifyPlugins("metrics_pad", new JsonObject().put("step", step).put("i", i).put("pad", pad));
+                        NodeInternals.notifyPlugins(h.node, "metrics_pad", new JsonObject().put("step", step).put("i", i).put("pad", pad));
                     }
                     reader.awaitPrefix("{\"metrics_pad\":{\"step\":" + step + ",\"i\":" + (PER_STEP - 1) + ",", Duration.ofSeconds(30));
                     String s = scrape(plain, metricsPort);

@@ -27,6 +27,7 @@ import io.vertx.core.json.JsonObject;
 
 import org.clnrest.Harness;
 import org.clnrest.auth.RuneId;
+import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,7 +74,7 @@ class PlainWebSocketIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         boolean[] got = new boolean[sockets.length];
         for (int k = 0; ; k++) {
-            h.node.notifyPlugins("probe", new JsonObject().put("k", k));
+            NodeInternals.notifyPlugins(h.node, "probe", new JsonObject().put("k", k));
             boolean all = true;
             for (int i = 0; i < sockets.length; i++) {
                 if (!got[i]) {
@@ -87,7 +88,7 @@ class PlainWebSocketIT {
             }
             assertTrue(System.nanoTime() < deadline, "never authorised");
         }
-        h.node.notifyPlugins("probe", new JsonObject().put("k", "last"));
+        NodeInternals.notifyPlugins(h.node, "probe", new JsonObject().put("k", "last"));
         for (RawClient.Ws ws : sockets) {
             String m;
             do {
@@ -100,7 +101,7 @@ class PlainWebSocketIT {
     void assertReceives(RawClient.Ws ws, String topic) throws Exception {
         long msat = (1L << 60) + 7;
         for (int i = 0; i < 3; i++) {
-            h.node.notifyPlugins(topic, new JsonObject().put("n", i).put("msat", msat));
+            NodeInternals.notifyPlugins(h.node, topic, new JsonObject().put("n", i).put("msat", msat));
         }
         for (int i = 0; i < 3; i++) {
             // Byte for byte: one frame per notification, in order, msat an exact integer.
@@ -184,7 +185,7 @@ class PlainWebSocketIT {
         for (int burst = 0; burst < 8; burst++) {
             int first = n;
             for (int i = 0; i < 30; i++) {
-                h.node.notifyPlugins("plain_slow", new JsonObject().put("n", n++).put("pad", pad));
+                NodeInternals.notifyPlugins(h.node, "plain_slow", new JsonObject().put("n", n++).put("pad", pad));
             }
             for (int expect = first; expect < n; expect++) {
                 assertTrue(reader.next(Duration.ofSeconds(30)).startsWith("{\"plain_slow\":{\"n\":" + expect + ","));
@@ -221,7 +222,7 @@ class PlainWebSocketIT {
             int k = 0;
             while (true) {
                 assertTrue(System.nanoTime() < deadline, "the browser's WebSockets got nothing");
-                h.node.notifyPlugins("browser_test", new JsonObject().put("k", k++));
+                NodeInternals.notifyPlugins(h.node, "browser_test", new JsonObject().put("k", k++));
                 try {
                     browser.await("window.got.length >= 1 && window.got2.length >= 1", Duration.ofMillis(1500));
                     break;

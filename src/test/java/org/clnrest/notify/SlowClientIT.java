@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 
 import org.clnrest.Harness;
 import org.clnrest.tls.TlsIdentityIT;
+import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +45,7 @@ class SlowClientIT {
                 for (int b = 0; b < BATCHES; b++) {
                     int first = n;
                     for (int i = 0; i < PER_BATCH; i++) {
-                        h.node.notifyPlugins("slow_test", new JsonObject().put("n", n++).put("pad", pad));
+                        NodeInternals.notifyPlugins(h.node, "slow_test", new JsonObject().put("n", n++).put("pad", pad));
                     }
                     for (int expect = first; expect < n; expect++) {
                         JsonObject m = healthy.await(e -> "message".equals(e.getString("event"))

@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 
 import org.clnrest.Harness;
 import org.clnrest.auth.RuneId;
+import org.clnrest.demo.NodeInternals;
 
 /**
  * Issue 13's hostile Socket.IO clients, each an attack on a running plugin {@code h} (shared with the other attacks:
@@ -57,7 +58,7 @@ public final class SocketIoAttacks {
         long checks = h.checkrunesWith("x").size();
         assertTrue(checks <= 1, checks + " checkrune calls for the flood's rune");
         assertEquals(400, raw.get(RawClient.q(sid)).statusCode(), "the session is closed");
-        assertTrue(h.node.pluginProcesses().get(0).isAlive());
+        assertTrue(NodeInternals.pluginProcesses(h.node).get(0).isAlive());
         // A second CONNECT to a namespace whose first one is still in flight closes the session too.
         String sid2 = raw.open("rune", "x").getString("sid");
         h.node.clearCalls();
@@ -70,7 +71,7 @@ public final class SocketIoAttacks {
     public static void abandonedLongPolls(Harness h, String good) throws Exception {
         RawClient raw = new RawClient(h);
         warm(raw, good);
-        long pid = h.node.pluginProcesses().get(0).pid();
+        long pid = NodeInternals.pluginProcesses(h.node).get(0).pid();
         int before = Heap.count(pid, Heap.SERVER_CONNECTION);
         long rssBefore = Heap.rssMiB(pid);
         List<SSLSocket> sockets = new ArrayList<>();
@@ -101,7 +102,7 @@ public final class SocketIoAttacks {
     public static void stuckClientsAgainstTheGlobalCap(Harness h, String good) throws Exception {
         RawClient raw = new RawClient(h);
         warm(raw, good);
-        long pid = h.node.pluginProcesses().get(0).pid();
+        long pid = NodeInternals.pluginProcesses(h.node).get(0).pid();
         List<SSLSocket> stuck = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             stuck.add(SlowClientIT.connectAndStopReading(h, good));
@@ -117,7 +118,7 @@ public final class SocketIoAttacks {
         for (int burst = 0; burst < 20; burst++) {
             int first = n;
             for (int i = 0; i < 4; i++) {
-                h.node.notifyPlugins("cap_test", new JsonObject().put("n", n++).put("pad", pad));
+                NodeInternals.notifyPlugins(h.node, "cap_test", new JsonObject().put("n", n++).put("pad", pad));
             }
             for (int expect = first; expect < n; expect++) {
                 String m = reader.nextNotPing(Duration.ofSeconds(30));
@@ -131,7 +132,7 @@ public final class SocketIoAttacks {
         // Held notifications stay under 64 MiB; the rest is the heap's and Netty's buffers for 51 TLS connections
         // taking 20 MB each (the same test without the cap: out of memory at 512 MiB of heap).
         assertTrue(peak - rssBefore < 400, "RSS grew from " + rssBefore + " to " + peak + " MiB");
-        assertTrue(h.node.pluginProcesses().get(0).isAlive());
+        assertTrue(NodeInternals.pluginProcesses(h.node).get(0).isAlive());
         for (SSLSocket s : stuck) {
             s.close();
         }
@@ -170,7 +171,7 @@ public final class SocketIoAttacks {
         assertFalse(line.contains(doomed));
         getinfoFast(raw, good);
         // The other client keeps its session.
-        h.node.notifyPlugins("after_revoke", new JsonObject().put("ok", true));
+        NodeInternals.notifyPlugins(h.node, "after_revoke", new JsonObject().put("ok", true));
         assertTrue(kept.nextNotPing(Duration.ofSeconds(10)).contains("after_revoke"));
     }
 

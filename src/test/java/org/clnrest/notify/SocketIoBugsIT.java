@@ -25,6 +25,7 @@ import javax.net.ssl.SSLSocket;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.Harness;
+import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class SocketIoBugsIT {
     /** Bug 2: an abandoned long-poll leaves nothing behind (the REST side's connection table included). */
     @Test
     void abandonedPollsLeaveNoConnectionBehind() throws Exception {
-        long pid = h.node.pluginProcesses().get(0).pid();
+        long pid = NodeInternals.pluginProcesses(h.node).get(0).pid();
         int before = Heap.count(pid, Heap.SERVER_CONNECTION);
         int n = 100;
         List<SSLSocket> sockets = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.Harness;
+import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class SocketIoOverHttpIT {
             assertEquals("polling", upgrade.getString("from"), "opened over polling");
             assertEquals("websocket", upgrade.getString("transport"), "then upgraded");
 
-            h.node.notifyPlugins("http_test", new JsonObject().put("n", 7));
+            NodeInternals.notifyPlugins(h.node, "http_test", new JsonObject().put("n", 7));
             JsonObject m = c.await(e -> "message".equals(e.getString("event")) && e.getJsonObject("data").containsKey("http_test"),
                     Duration.ofSeconds(10));
             assertEquals(7, m.getJsonObject("data").getJsonObject("http_test").getInteger("n"));

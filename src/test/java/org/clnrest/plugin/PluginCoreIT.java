@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import org.clnrest.Harness;
 import org.clnrest.demo.SimulatedLightningd;
 import org.clnrest.tls.CertificateStore;
+import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.Test;
 
 /** The packaged plugin under the simulated lightningd: manifest, init, disable reasons, exit paths, TLS files. */
@@ -38,7 +39,7 @@ class PluginCoreIT {
             node.awaitLog("plugin-clnrest-vertx: Killing plugin: disabled itself at init: " + reason, Duration.ofSeconds(30));
             assertTrue(node.pluginDisabled(0));
         } finally {
-            SimulatedLightningd.deleteTree(dir);
+            Harness.deleteTree(dir);
         }
     }
 
@@ -100,7 +101,7 @@ class PluginCoreIT {
                 node.awaitLog("plugin-clnrest-vertx: Using the TLS identity in", Duration.ofSeconds(5));
             }
         } finally {
-            SimulatedLightningd.deleteTree(dir);
+            Harness.deleteTree(dir);
         }
     }
 
@@ -115,7 +116,7 @@ class PluginCoreIT {
     @Test
     void shutdownNotificationEndsTheProcessWithStatusZero() throws Exception {
         Harness h = Harness.start();
-        Process p = h.node.pluginProcesses().get(0);
+        Process p = NodeInternals.pluginProcesses(h.node).get(0);
         h.close(); // sends `shutdown`
         assertTrue(p.waitFor(15, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue());
@@ -124,7 +125,7 @@ class PluginCoreIT {
     @Test
     void stdinEofEndsTheProcess() throws Exception {
         try (Harness h = Harness.start()) {
-            Process p = h.node.pluginProcesses().get(0);
+            Process p = NodeInternals.pluginProcesses(h.node).get(0);
             h.node.closePluginStdin(0);
             assertTrue(p.waitFor(15, TimeUnit.SECONDS), "the plugin must exit when lightningd goes away");
             h.node.awaitLog("plugin-clnrest-vertx: lightningd closed our stdin", Duration.ofSeconds(5));

@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 import org.clnrest.Harness;
+import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +41,7 @@ class StdoutIT {
             // The plugin dies of it: the request fails, which is the point.
             h.client(vertx).post("/v1/getinfo").putHeader("Rune", rune).putHeader("Content-Type", "application/json")
                     .sendBuffer(big).toCompletionStage().toCompletableFuture().handle((r, e) -> null).get(120, TimeUnit.SECONDS);
-            Process plugin = h.node.pluginProcesses().get(0);
+            Process plugin = NodeInternals.pluginProcesses(h.node).get(0);
             assertTrue(plugin.waitFor(60, TimeUnit.SECONDS), "the plugin should have died of OutOfMemoryError");
             assertEquals(3, plugin.exitValue(), "ExitOnOutOfMemoryError's exit status");
             h.node.awaitLog(l -> l.startsWith("STDERR plugin-clnrest-vertx: ") && l.contains("Terminating due to java.lang.OutOfMemoryError"),

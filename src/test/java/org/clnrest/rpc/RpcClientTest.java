@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 
 import org.clnrest.demo.SimulatedLightningd;
+import org.clnrest.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class RpcClientTest {
     @AfterEach
     void stop() throws Exception {
         node.close();
-        SimulatedLightningd.deleteTree(dir);
+        Harness.deleteTree(dir);
     }
 
     private static <T> T await(Future<T> f) throws Exception {

@@ -120,7 +120,7 @@ class ServerNamesIT {
                 node.close();
             }
         } finally {
-            SimulatedLightningd.deleteTree(dir);
+            Harness.deleteTree(dir);
         }
     }
 

@@ -48,7 +48,11 @@ import org.clnrest.demo.SimulatedLightningd;
  * plugin exits and its JVM writes the cache. {@code index} lists them, tab-separated:
  * {@code <aot|cds> <JAVA_RUNTIME_VERSION> <JDK home> <file>}, AOT caches first.
  *
- * <pre>java -cp target/clnrest-vertx.jar:target/test-classes org.clnrest.build.CacheTraining bin/clnrest-vertx target/cache [auto|none|home,...]</pre>
+ * Build code, not test code: it lives in {@code src/build/java}, compiled by {@code mvn package} into
+ * {@code target/build-classes} against the plugin's classes alone, so building the jar needs no test class, and
+ * never shipped in the jar.
+ *
+ * <pre>java -cp target/clnrest-vertx.jar:target/build-classes org.clnrest.build.CacheTraining bin/clnrest-vertx target/cache [auto|none|home,...]</pre>
  */
 public final class CacheTraining {
     private CacheTraining() {}
@@ -215,9 +219,8 @@ public final class CacheTraining {
             client.close().await();
             load(vertx, port, trust, rune, j.aot() ? 12 : 3);
             // lightningd goes away: the plugin exits and its JVM writes the cache (an AOT cache takes a while).
-            Process plugin = node.pluginProcesses().get(0);
             node.closePluginStdin(0);
-            if (!plugin.waitFor(5, TimeUnit.MINUTES)) {
+            if (!node.awaitPluginExit(0, Duration.ofMinutes(5))) {
                 throw new IllegalStateException("the training run did not exit");
             }
         } catch (Exception e) {
@@ -225,13 +228,22 @@ public final class CacheTraining {
         } finally {
             node.close();
             vertx.close().await();
-            SimulatedLightningd.deleteTree(lightningDir);
+            deleteTree(lightningDir);
         }
         if (!Files.exists(partial) || Files.size(partial) == 0) {
             throw new IllegalStateException("the training run wrote no cache at " + partial + "; the node's log ends:\n" + tail(node));
         }
         Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return out;
+    }
+
+    /** The training node's lightning-dir (its socket and certificates), gone once the run is over. */
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static String tail(SimulatedLightningd node) {
@@ -285,7 +297,8 @@ public final class CacheTraining {
         });
         Thread.sleep(300);
         for (int i = 0; i < 5; i++) {
-            node.notifyPlugins("cache_training", new JsonObject().put("n", i).put("amount_msat", 1_152_921_504_606_846_983L));
+            node.call("dev-notify", new JsonObject().put("topic", "cache_training")
+                    .put("payload", new JsonObject().put("n", i).put("amount_msat", 1_152_921_504_606_846_983L)));
         }
         got.get(30, TimeUnit.SECONDS);
         ws.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
