@@ -2,6 +2,8 @@ package org.clnrest.http;
 
 import io.vertx.core.json.JsonObject;
 
+import org.clnrest.http.format.FormatError;
+
 /**
  * An error answer: the HTTP status and the JSON body {@code {code, message[, data]}}. Every status this
  * server chooses itself is in this table; a reader finds the error-to-status mapping here and nowhere else.
@@ -54,9 +56,16 @@ public final class ApiError extends RuntimeException {
         return of(503, -32000, "lightningd is unavailable: " + why);
     }
 
-    /** Body that does not parse in its declared content type (upstream answers 500; 400 is right). */
-    public static ApiError badBody(String format, String why) {
-        return of(400, -32700, "Invalid " + format + " body: " + why);
+    /**
+     * A body or header the formats refuse, with its own message: a body that does not parse 400 (upstream
+     * answers 500; 400 is right), a duplicate key or an unsupported Content-Type/Accept 406, too many values 413.
+     */
+    public static ApiError format(FormatError e) {
+        return switch (e.kind()) {
+            case BAD_BODY -> of(400, -32700, e.getMessage());
+            case TOO_MANY_VALUES -> of(413, -32602, e.getMessage());
+            case DUPLICATE_KEY, UNSUPPORTED_CONTENT_TYPE, UNSUPPORTED_ACCEPT -> of(406, -32602, e.getMessage());
+        };
     }
 
     /** A request that is well-formed but not usable (bad method name, ...). */
@@ -64,25 +73,8 @@ public final class ApiError extends RuntimeException {
         return of(400, -32602, message);
     }
 
-    public static ApiError unsupportedContentType(String value) {
-        return of(406, -32602, "Unsupported content-type header: " + value);
-    }
-
-    public static ApiError unsupportedAccept(String value) {
-        return of(406, -32602, "Unsupported accept header: " + value);
-    }
-
-    public static ApiError duplicateKey(String key) {
-        return of(406, -32602, "Duplicate key: " + key);
-    }
-
     public static ApiError bodyTooLarge(long limit) {
         return of(413, -32602, "Request body is larger than the limit of " + limit + " bytes (clnrest-body-limit)");
-    }
-
-    /** More values in the params than {@code ParamsBudget.MAX_VALUES}: a tree that size is never built. */
-    public static ApiError tooManyValues(String format, int max) {
-        return of(413, -32602, "Invalid " + format + " body: more than " + max + " values");
     }
 
     /** The body did not arrive within clnrest-body-timeout of the request's head. */

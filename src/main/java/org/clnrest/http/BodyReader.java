@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
 
+import org.clnrest.http.format.FormatError;
+
 /**
  * Reads each request's body (in place of Vert.x's BodyHandler, which knows only a per-request limit): at most
  * clnrest-body-limit bytes (413), every byte charged to the {@link RequestBudget} as it arrives (503 when the
@@ -36,7 +38,7 @@ final class BodyReader implements Handler<RoutingContext> {
         HttpServerRequest req = ctx.request();
         String type = req.getHeader("Content-Type");
         if (type != null && type.trim().toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
-            refuse(ctx, ApiError.unsupportedContentType(type));
+            refuse(ctx, ApiError.format(FormatError.unsupportedContentType(type)));
             return;
         }
         long declared = contentLength(req);

@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import org.clnrest.auth.RuneId;
 import org.clnrest.http.format.Format;
+import org.clnrest.http.format.FormatError;
 import org.clnrest.http.format.MediaTypes;
 import org.clnrest.http.format.ParamsBudget;
 
@@ -42,7 +43,7 @@ record CallRequest(String method, String rune, Format in, Format out, Object par
         try {
             out = MediaTypes.accept(ctx.request().getHeader("Accept"));
             in = MediaTypes.contentType(ctx.request().getHeader("Content-Type"));
-        } catch (ApiError e) {
+        } catch (FormatError e) {
             return Future.failedFuture(e);
         }
         Buffer body = ctx.body().buffer();
@@ -50,7 +51,7 @@ record CallRequest(String method, String rune, Format in, Format out, Object par
         if (body == null || body.length() <= PARSE_INLINE) {
             try {
                 parsed = Future.succeededFuture(in.params(body, method));
-            } catch (ApiError e) {
+            } catch (FormatError e) {
                 return Future.failedFuture(e);
             }
         } else {
@@ -81,7 +82,7 @@ record CallRequest(String method, String rune, Format in, Format out, Object par
         JsonObject merged = captures.copy();
         for (String k : named.fieldNames()) {
             if (merged.containsKey(k)) {
-                throw ApiError.duplicateKey(k);
+                throw FormatError.duplicateKey(k);
             }
             merged.put(k, named.getValue(k));
         }

@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import org.clnrest.auth.RefusalLog;
 import org.clnrest.auth.RuneCheck;
+import org.clnrest.http.format.FormatError;
 import org.clnrest.rpc.RpcUnavailable;
 import org.clnrest.util.JavaNames;
 import org.slf4j.Logger;
@@ -35,6 +36,8 @@ final class Failures {
         Throwable f = ctx.failure();
         if (f instanceof ApiError e) {
             send(ctx, e);
+        } else if (f instanceof FormatError e) {
+            send(ctx, ApiError.format(e));
         } else if (f instanceof RuneCheck.AuthFailure a) {
             CallRequest call = ctx.get(CallRequest.KEY);
             String detail = call == null ? ctx.request().path() + " for rune #" + org.clnrest.auth.RuneId.of(CallRequest.rune(ctx))

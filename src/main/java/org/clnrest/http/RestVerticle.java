@@ -116,8 +116,9 @@ public class RestVerticle extends AbstractVerticle {
         router.route().order(RouteOrder.SECURITY).handler(cors);
         // Notifications (Socket.IO, plain WebSocket) on this same port and TLS, fed by the broadcaster's
         // once-a-second batches on the bus.
-        Notifications notifications = Notifications.mount(vertx, router, runes, RoutingContext::next,
+        Notifications notifications = Notifications.create(vertx, runes,
                 config.get(Options.NOTIFICATION_BUFFER), config.get(Options.NOTIFICATION_BUFFER_TOTAL));
+        notifications.routes().forEach((path, handler) -> router.route(path).order(RouteOrder.NOTIFICATIONS).handler(handler));
         vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> notifications.broadcast(m.body()));
         Health health = new Health(rpc);
         router.route(HttpMethod.GET, "/health").order(RouteOrder.HEALTH).handler(health::handle);

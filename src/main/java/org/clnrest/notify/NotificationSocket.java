@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,12 +11,10 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import org.clnrest.metrics.Metrics;
 import org.clnrest.auth.RuneCheck;
-import org.clnrest.http.RouteOrder;
 import org.clnrest.auth.RuneId;
 import org.clnrest.rpc.RpcUnavailable;
 
@@ -57,11 +54,7 @@ final class NotificationSocket {
         this.refusals = refusals;
     }
 
-    void mount(Router router, Handler<RoutingContext> before) {
-        router.route(PATH).order(RouteOrder.NOTIFICATIONS).handler(before).handler(this::handle);
-    }
-
-    private void handle(RoutingContext ctx) {
+    void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         if (req.params().contains("rune")) {
             SocketIoServer.error(ctx, 400, 1501, "Not authorized: never put a rune in a URL; send it in the Rune header, "

@@ -1,10 +1,11 @@
 package org.clnrest.notify;
 
+import java.util.Map;
+
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import org.clnrest.metrics.Metrics;
@@ -14,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The notification transports on the REST server, wired in two calls by the HTTP side: {@link #serverOptions}
- * (WebSocket limits) and {@link #mount} (routes; the REST verticle feeds {@link #broadcast} from {@link Bus#NOTIFICATION_BATCH}). Every transport
+ * The notification transports on the REST server, wired by the HTTP side: {@link #serverOptions} (WebSocket
+ * limits), {@link #create} and {@link #routes} (the paths it mounts; notify knows nothing of the REST router's
+ * order), and {@link #broadcast}, fed from {@link Bus#NOTIFICATION_BATCH}. Every transport
  * shares one {@link NotificationBudget} (per client and in total), one {@link RuneWatch} (runes checked again every
  * period) and the rate-limited log lines.
  */
@@ -46,24 +48,29 @@ public final class Notifications {
     }
 
     /**
-     * Mount {@code /socket.io/} and {@code /v1/notifications} ahead of the body handler, {@code before} (security
-     * headers, CORS) first.
+     * Both transports, sharing one budget and one rune watch; {@link #routes} says where the REST verticle mounts them.
      *
      * @param perClient clnrest-notification-buffer
      * @param total     clnrest-notification-buffer-total
      */
-    public static Notifications mount(Vertx vertx, Router router, RuneCheck runes, Handler<RoutingContext> before,
-                                      long perClient, long total) {
+    public static Notifications create(Vertx vertx, RuneCheck runes, long perClient, long total) {
         Timeouts timeouts = Timeouts.fromSystemProperties();
         NotificationBudget budget = new NotificationBudget(perClient, total, new RateLimitedLog(vertx, LOG, LOG_WINDOW_MS, true));
         Metrics.stats().notifications().bufferedBytes(budget::used);
         RuneWatch watch = new RuneWatch(vertx, runes, timeouts.runeRecheckMs());
         RateLimitedLog refusals = new RateLimitedLog(vertx, LOG, LOG_WINDOW_MS, false);
         SocketIoServer socketIo = new SocketIoServer(vertx, runes, timeouts, budget, watch, refusals);
-        socketIo.mount(router, before);
         NotificationSocket plain = new NotificationSocket(vertx, runes, timeouts, budget, watch, refusals);
-        plain.mount(router, before);
         return new Notifications(socketIo, plain);
+    }
+
+    /**
+     * The paths served ({@code /socket.io/}, {@code /v1/notifications}) and their handlers, for the REST verticle to
+     * mount ahead of its body reader: a WebSocket upgrade needs the request unread, and a polling POST is read here
+     * with its own cap.
+     */
+    public Map<String, Handler<RoutingContext>> routes() {
+        return Map.of(SocketIoServer.PATH, socketIo::handle, NotificationSocket.PATH, plain::handle);
     }
 
     /** Emit one batch of the broadcaster ({@link Bus#NOTIFICATION_BATCH}) to every Socket.IO and WebSocket client. */

@@ -6,18 +6,15 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import org.clnrest.metrics.Metrics;
 import org.clnrest.auth.RuneCheck;
-import org.clnrest.http.RouteOrder;
 
 /**
  * Socket.IO v5 over Engine.IO v4 at {@code /socket.io/} on the REST server's port and TLS: the handshake and the
@@ -52,10 +49,8 @@ final class SocketIoServer {
         this.refusals = refusals;
     }
 
-    /** Ahead of the body handler: a WebSocket upgrade needs the request unread, a POST is read here with its cap. */
-    void mount(Router router, Handler<RoutingContext> before) {
-        router.route("/socket.io/").order(RouteOrder.NOTIFICATIONS).handler(before).handler(this::handle);
-    }
+    /** Where it is served; ahead of the body handler: a WebSocket upgrade needs the request unread, a POST is read here with its cap. */
+    static final String PATH = "/socket.io/";
 
     /** 20 random bytes, URL-safe: Engine.IO session ids and Socket.IO socket ids (never the same). */
     String newId() {
@@ -64,7 +59,7 @@ final class SocketIoServer {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private void handle(RoutingContext ctx) {
+    void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         if (!"4".equals(req.getParam("EIO"))) {
             error(ctx, 400, 5, "Unsupported protocol version");

@@ -9,6 +9,7 @@ import java.util.Random;
 import io.vertx.core.buffer.Buffer;
 
 import org.clnrest.http.ApiError;
+import org.clnrest.http.format.FormatError;
 import org.clnrest.http.format.Format;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,7 +37,8 @@ class FormatsFuzzTest {
             byte[] body = HardeningIT.mutate(SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8), random);
             try {
                 format.params(Buffer.buffer(body), "invoice");
-            } catch (ApiError e) {
+            } catch (FormatError refusal) {
+                ApiError e = ApiError.format(refusal); // the answer the client gets
                 refused++;
                 assertTrue(e.status() >= 400 && e.status() < 500, e.status() + " " + e.getMessage());
                 assertFalse(e.getMessage().matches(".*\\b(java|javax|com|org)\\.[a-z]+\\..*"), "internals in: " + e.getMessage());

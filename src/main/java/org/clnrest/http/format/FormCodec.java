@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.http.ApiError;
 import org.clnrest.util.Bytes;
 
 /**
@@ -74,15 +73,15 @@ final class FormCodec implements Codec {
             }
             path.add(key.substring(at + 1, close));
             if (path.size() > ParamsBudget.MAX_DEPTH) {
-                throw ApiError.badBody("form", "nested deeper than " + ParamsBudget.MAX_DEPTH + " levels");
+                throw FormatError.badBody("form", "nested deeper than " + ParamsBudget.MAX_DEPTH + " levels");
             }
             at = close + 1;
         }
         return path;
     }
 
-    private static ApiError malformed(String key) {
-        return ApiError.badBody("form", "malformed key '" + (key.length() > 100 ? key.substring(0, 100) + "..." : key) + "'");
+    private static FormatError malformed(String key) {
+        return FormatError.badBody("form", "malformed key '" + (key.length() > 100 ? key.substring(0, 100) + "..." : key) + "'");
     }
 
     @SuppressWarnings("unchecked")
@@ -90,7 +89,7 @@ final class FormCodec implements Codec {
         for (int i = 0; i < path.size() - 1; i++) {
             Object child = node.computeIfAbsent(path.get(i), k -> new LinkedHashMap<String, Object>());
             if (!(child instanceof Map)) {
-                throw ApiError.duplicateKey(fullKey);
+                throw FormatError.duplicateKey(fullKey);
             }
             node = (Map<String, Object>) child;
         }
@@ -99,7 +98,7 @@ final class FormCodec implements Codec {
             last = Integer.toString(node.size()); // key[]=a&key[]=b appends
         }
         if (node.containsKey(last)) {
-            throw ApiError.duplicateKey(fullKey);
+            throw FormatError.duplicateKey(fullKey);
         }
         node.put(last, value);
     }
@@ -135,7 +134,7 @@ final class FormCodec implements Codec {
         try {
             return URLDecoder.decode(s, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw ApiError.badBody("form", "bad percent-encoding in '" + s + "'");
+            throw FormatError.badBody("form", "bad percent-encoding in '" + s + "'");
         }
     }
 
@@ -144,7 +143,7 @@ final class FormCodec implements Codec {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body.getBytes())).toString();
         } catch (CharacterCodingException e) {
-            throw ApiError.badBody("form", "the body is not valid UTF-8");
+            throw FormatError.badBody("form", "the body is not valid UTF-8");
         }
     }
 

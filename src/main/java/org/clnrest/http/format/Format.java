@@ -27,7 +27,7 @@ public enum Format {
     /**
      * The params of a call from its body: a JsonObject (by name), a JsonArray (by position) or null (none), within
      * the {@link ParamsBudget}. Top-level null values are dropped, as upstream does. {@code method} is the XML root
-     * element's expected name. Refusals are 4xx {@link org.clnrest.http.ApiError}s.
+     * element's expected name. Refusals are 4xx {@link FormatError}s.
      */
     public Object params(Buffer body, String method) {
         if (body == null || Bytes.isBlank(body)) {

@@ -2,7 +2,6 @@ package org.clnrest.http.format;
 
 import java.util.Locale;
 
-import org.clnrest.http.ApiError;
 
 /**
  * Content negotiation: the format of a request body from its {@code Content-Type}, and of the reply from
@@ -19,7 +18,7 @@ public final class MediaTypes {
         int semi = header.indexOf(';');
         Format f = byMediaType((semi < 0 ? header : header.substring(0, semi)).trim().toLowerCase(Locale.ROOT));
         if (f == null) {
-            throw ApiError.unsupportedContentType(header);
+            throw FormatError.unsupportedContentType(header);
         }
         return f;
     }
@@ -51,7 +50,7 @@ public final class MediaTypes {
             }
         }
         if (best == null) {
-            throw ApiError.unsupportedAccept(header);
+            throw FormatError.unsupportedAccept(header);
         }
         return best;
     }

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.http.ApiError;
 
 /**
  * What a request's params may cost, whatever their format, before anyone has checked the caller's rune: the
@@ -45,7 +44,7 @@ public final class ParamsBudget {
         }
         Object root = new Reader(p, format).value(first, 0);
         if (p.nextToken() != null) {
-            throw ApiError.badBody(format, "more than one value");
+            throw FormatError.badBody(format, "more than one value");
         }
         if (root == null) {
             return null;
@@ -58,7 +57,7 @@ public final class ParamsBudget {
             @SuppressWarnings("unchecked") List<Object> list = (List<Object>) l;
             return new JsonArray(list);
         }
-        throw ApiError.badBody(format, "the body must be an object (params by name) or an array (params by position)");
+        throw FormatError.badBody(format, "the body must be an object (params by name) or an array (params by position)");
     }
 
     /** How many values {@code params} holds (objects and arrays count as one each, with what they hold). */
@@ -85,7 +84,7 @@ public final class ParamsBudget {
     /** Counts one more value against the budget. */
     static void count(int values, String format) {
         if (values > MAX_VALUES) {
-            throw ApiError.tooManyValues(format, MAX_VALUES);
+            throw FormatError.tooManyValues(format, MAX_VALUES);
         }
     }
 
@@ -104,7 +103,7 @@ public final class ParamsBudget {
             if (p instanceof YAMLParser y && (y.isCurrentAlias() || y.getObjectId() != null)) {
                 // Jackson would pass an alias on as its name; anchors have no place in RPC params (and no
                 // "billion laughs" document gets past this).
-                throw ApiError.badBody(format, "anchors and aliases are not supported");
+                throw FormatError.badBody(format, "anchors and aliases are not supported");
             }
             return switch (t) {
                 case START_OBJECT -> object(depth);
@@ -115,7 +114,7 @@ public final class ParamsBudget {
                 case VALUE_TRUE -> Boolean.TRUE;
                 case VALUE_FALSE -> Boolean.FALSE;
                 case VALUE_NULL -> null;
-                default -> throw ApiError.badBody(format, "unsupported value");
+                default -> throw FormatError.badBody(format, "unsupported value");
             };
         }
 
@@ -142,13 +141,13 @@ public final class ParamsBudget {
 
         private void nest(int depth) {
             if (depth >= MAX_DEPTH) {
-                throw ApiError.badBody(format, "nested deeper than " + MAX_DEPTH + " levels");
+                throw FormatError.badBody(format, "nested deeper than " + MAX_DEPTH + " levels");
             }
         }
 
         private BigDecimal decimal(BigDecimal d) {
             if (Math.abs((long) d.scale()) > MAX_NUMBER) {
-                throw ApiError.badBody(format, "number out of range: exponents are limited to " + MAX_NUMBER);
+                throw FormatError.badBody(format, "number out of range: exponents are limited to " + MAX_NUMBER);
             }
             return d;
         }

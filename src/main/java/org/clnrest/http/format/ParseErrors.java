@@ -5,7 +5,6 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 
-import org.clnrest.http.ApiError;
 import org.clnrest.util.JavaNames;
 
 /** A parser's exception as the answer a client can act on: what is wrong and where, in one line. */
@@ -14,25 +13,25 @@ final class ParseErrors {
 
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|key) '([^']*)'");
 
-    static ApiError of(String format, Exception e) {
-        if (e instanceof ApiError a) {
+    static FormatError of(String format, Exception e) {
+        if (e instanceof FormatError a) {
             return a;
         }
         String msg = String.valueOf(e.getMessage());
         Matcher dup = DUPLICATE.matcher(msg);
         if (dup.find()) {
-            return ApiError.duplicateKey(dup.group(1));
+            return FormatError.duplicateKey(dup.group(1));
         }
         if (msg.contains("nesting depth") || msg.contains("Nesting Depth")) {
-            return ApiError.badBody(format, "nested deeper than " + ParamsBudget.MAX_DEPTH + " levels");
+            return FormatError.badBody(format, "nested deeper than " + ParamsBudget.MAX_DEPTH + " levels");
         }
         if (e instanceof StreamConstraintsException) {
-            return ApiError.badBody(format, "a value is too long");
+            return FormatError.badBody(format, "a value is too long");
         }
         String first = JavaNames.strip(msg.lines().findFirst().orElse(msg));
         if (first.length() > 200) {
             first = first.substring(0, 200) + "...";
         }
-        return ApiError.badBody(format, first);
+        return FormatError.badBody(format, first);
     }
 }

@@ -20,7 +20,6 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.http.ApiError;
 
 /**
  * XML as upstream: the root element is the method's name, one child element per param, values are strings
@@ -45,7 +44,7 @@ final class XmlCodec implements Codec {
         byte[] bytes = body.getBytes();
         String root = rootWithinBudget(bytes);
         if (!root.equals(method)) {
-            throw ApiError.badBody("XML", "the root element must be the method's name <" + method + ">, not <" + root + ">");
+            throw FormatError.badBody("XML", "the root element must be the method's name <" + method + ">, not <" + root + ">");
         }
         JsonNode tree;
         try {
@@ -57,7 +56,7 @@ final class XmlCodec implements Codec {
             return null;
         }
         if (!tree.isObject()) {
-            throw ApiError.badBody("XML", "the root element must hold one element per parameter");
+            throw FormatError.badBody("XML", "the root element must hold one element per parameter");
         }
         ObjectNode obj = (ObjectNode) tree;
         obj.remove(""); // whitespace between elements is not a parameter
@@ -78,7 +77,7 @@ final class XmlCodec implements Codec {
                     if (event == XMLStreamConstants.START_ELEMENT) {
                         ParamsBudget.count(++values, "XML");
                         if (++depth > ParamsBudget.MAX_DEPTH) {
-                            throw ApiError.badBody("XML", "nested deeper than " + ParamsBudget.MAX_DEPTH + " levels");
+                            throw FormatError.badBody("XML", "nested deeper than " + ParamsBudget.MAX_DEPTH + " levels");
                         }
                     } else if (event == XMLStreamConstants.END_ELEMENT) {
                         depth--;

@@ -20,7 +20,7 @@ class CodecsTest {
     }
 
     static ApiError refusal(Format f, String body) {
-        return assertThrows(ApiError.class, () -> params(f, body));
+        return ApiError.format(assertThrows(FormatError.class, () -> params(f, body))); // the answer the client gets
     }
 
     @Test

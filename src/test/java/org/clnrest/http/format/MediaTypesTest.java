@@ -17,7 +17,7 @@ class MediaTypesTest {
         assertEquals(Format.YAML, MediaTypes.contentType("text/x-yaml"));
         assertEquals(Format.XML, MediaTypes.contentType("TEXT/XML"));
         assertEquals(Format.FORM, MediaTypes.contentType("application/x-www-form-urlencoded"));
-        ApiError e = assertThrows(ApiError.class, () -> MediaTypes.contentType("text/csv"));
+        ApiError e = ApiError.format(assertThrows(FormatError.class, () -> MediaTypes.contentType("text/csv")));
         assertEquals(406, e.status());
         assertEquals("Unsupported content-type header: text/csv", e.getMessage());
     }
@@ -28,7 +28,7 @@ class MediaTypesTest {
         assertEquals(Format.YAML, MediaTypes.accept("application/json;q=0.5, application/yaml"));
         assertEquals(Format.XML, MediaTypes.accept("text/html, application/xml;q=0.9"));
         assertEquals(Format.JSON, MediaTypes.accept("application/*"));
-        ApiError e = assertThrows(ApiError.class, () -> MediaTypes.accept("text/html, application/yaml;q=0"));
+        ApiError e = ApiError.format(assertThrows(FormatError.class, () -> MediaTypes.accept("text/html, application/yaml;q=0")));
         assertEquals("Unsupported accept header: text/html, application/yaml;q=0", e.getMessage());
     }
 }
