@@ -33,9 +33,11 @@ public final class Option<T> {
     private final Function<Object, T> parse;
     /** The disable reason when the option is absent, for a required option; else null. */
     private final String missing;
+    /** Every disable reason it can give, {@code %s} standing for the value (README.md's table lists them all). */
+    final List<String> reasons;
 
     private Option(String name, String alias, String type, boolean multi, T dflt, String description,
-                   Function<Object, T> parse, String missing) {
+                   Function<Object, T> parse, String missing, List<String> reasons) {
         this.name = name;
         this.alias = alias;
         this.type = type;
@@ -44,26 +46,35 @@ public final class Option<T> {
         this.description = description;
         this.parse = parse;
         this.missing = missing;
+        this.reasons = List.copyOf(reasons);
+    }
+
+    private static List<String> plus(List<String> reasons, String reason) {
+        List<String> out = new ArrayList<>(reasons);
+        out.add(reason);
+        return out;
     }
 
     // ---- declarations --------------------------------------------------------------------------------
 
     /** An {@code int} option within [min, max]; else "`name` value, {should}". */
     static Option<Long> whole(String name, Long dflt, long min, long max, String should, String description) {
+        String reason = "`" + name + "` %s, " + should;
         return new Option<>(name, null, "int", false, dflt, description, raw -> {
             Long v = asLong(raw);
             if (v == null || v < min || v > max) {
-                throw new Invalid("`" + name + "` " + raw + ", " + should);
+                throw new Invalid(reason.replace("%s", String.valueOf(raw)));
             }
             return v;
-        }, null);
+        }, null, List.of(reason));
     }
 
     static Option<String> string(String name, String dflt, String description) {
-        return new Option<>(name, null, "string", false, dflt, description, Option::lastString, null);
+        return new Option<>(name, null, "string", false, dflt, description, Option::lastString, null, List.of());
     }
 
     static Option<Boolean> bool(String name, boolean dflt, String description) {
+        String reason = "`" + name + "` should be true or false.";
         return new Option<>(name, null, "bool", false, dflt, description, raw -> {
             if (raw instanceof Boolean b) {
                 return b;
@@ -72,8 +83,8 @@ public final class Option<T> {
             if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
                 return Boolean.parseBoolean(s);
             }
-            throw new Invalid("`" + name + "` should be true or false.");
-        }, null);
+            throw new Invalid(reason);
+        }, null, List.of(reason));
     }
 
     /** A {@code multi} option: init gives an array (one entry per occurrence); entries are trimmed. */
@@ -88,17 +99,17 @@ public final class Option<T> {
                 out.add(String.valueOf(raw).trim());
             }
             return List.copyOf(out);
-        }, null);
+        }, null, List.of());
     }
 
     /** The same option, also accepted under its v23.08 name (the clnrest-* spelling wins when both are set). */
     Option<T> alias(String legacy) {
-        return new Option<>(name, legacy, type, multi, dflt, description, parse, missing);
+        return new Option<>(name, legacy, type, multi, dflt, description, parse, missing, reasons);
     }
 
     /** Absent → the plugin disables itself with {@code reason}. */
     Option<T> required(String reason) {
-        return new Option<>(name, alias, type, multi, dflt, description, parse, reason);
+        return new Option<>(name, alias, type, multi, dflt, description, parse, reason, plus(reasons, reason));
     }
 
     /** A further rule: a value it refuses disables the plugin with {@code reason} ({@code %s}: the value). */
@@ -110,7 +121,7 @@ public final class Option<T> {
                 throw new Invalid(reason.replace("%s", String.valueOf(v)));
             }
             return v;
-        }, missing);
+        }, missing, plus(reasons, reason));
     }
 
     /** For multi options: a rule for each entry ({@code %s}: the first entry it refuses). */
@@ -125,7 +136,7 @@ public final class Option<T> {
                 }
             }
             return v;
-        }, missing);
+        }, missing, plus(reasons, reason));
     }
 
     // ---- use -----------------------------------------------------------------------------------------

@@ -103,6 +103,13 @@ public final class Options {
         return out;
     }
 
+    /** Disable reasons of rules between options ({@code %s}: the value), besides each option's own {@link Option#reasons}. */
+    static final String NEEDS_CLUSTER = "`clnrest-cluster` must be set (the IP to bind the cluster to) for the other clnrest-cluster-* options.";
+    static final String CLUSTER_CONFIG_UNREADABLE = "`clnrest-cluster-config` %s is not a readable file.";
+    static final String NEEDS_METRICS_PORT = "`clnrest-metrics-port` must be set (the port to serve metrics on) for `clnrest-metrics-host`.";
+    static final String METRICS_PORT_TAKEN = "`clnrest-metrics-port` must differ from `clnrest-port`.";
+    static final List<String> RULES = List.of(NEEDS_CLUSTER, CLUSTER_CONFIG_UNREADABLE, NEEDS_METRICS_PORT, METRICS_PORT_TAKEN);
+
     /** The outcome of {@link #validate}: exactly one of config and disableReason is set. */
     public record Result(RestConfig config, String disableReason) {}
 
@@ -116,13 +123,13 @@ public final class Options {
             }
             if (values.get(CLUSTER) == null && (CLUSTER_PORT.given(opts) != null || CLUSTER_MEMBERS.given(opts) != null
                     || CLUSTER_CONFIG.given(opts) != null)) {
-                throw new Option.Invalid("`clnrest-cluster` must be set (the IP to bind the cluster to) for the other clnrest-cluster-* options.");
+                throw new Option.Invalid(NEEDS_CLUSTER);
             }
             checkMetrics(values, opts);
             RestConfig config = new RestConfig(values, configuration == null ? new JsonObject() : configuration);
             java.nio.file.Path clusterFile = config.clusterConfigFile();
             if (clusterFile != null && (!java.nio.file.Files.isReadable(clusterFile) || java.nio.file.Files.isDirectory(clusterFile))) {
-                throw new Option.Invalid("`clnrest-cluster-config` " + values.get(CLUSTER_CONFIG) + " is not a readable file.");
+                throw new Option.Invalid(CLUSTER_CONFIG_UNREADABLE.replace("%s", String.valueOf(values.get(CLUSTER_CONFIG))));
             }
             return new Result(config, null);
         } catch (Option.Invalid e) {
@@ -132,10 +139,10 @@ public final class Options {
 
     private static void checkMetrics(java.util.Map<Option<?>, Object> values, JsonObject opts) {
         if (values.get(METRICS_PORT) == null && METRICS_HOST.given(opts) != null) {
-            throw new Option.Invalid("`clnrest-metrics-port` must be set (the port to serve metrics on) for `clnrest-metrics-host`.");
+            throw new Option.Invalid(NEEDS_METRICS_PORT);
         }
         if (values.get(METRICS_PORT) != null && values.get(METRICS_PORT).equals(values.get(PORT))) {
-            throw new Option.Invalid("`clnrest-metrics-port` must differ from `clnrest-port`.");
+            throw new Option.Invalid(METRICS_PORT_TAKEN);
         }
     }
 

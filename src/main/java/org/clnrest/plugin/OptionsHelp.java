@@ -21,7 +21,7 @@ public final class OptionsHelp {
         StringBuilder s = new StringBuilder()
                 .append("A Core Lightning plugin: lightningd starts it and talks to it over stdin/stdout.\n")
                 .append("  lightningd --disable-plugin=clnrest --plugin=/path/to/clnrest-vertx/bin/clnrest-vertx --clnrest-port=3010\n")
-                .append("or unpack the release archive into lightningd's plugins/ directory (see README.md, Installing).\n")
+                .append("or unpack the release archive into lightningd's plugins/ directory (see docs/operations.md, Release archive).\n")
                 .append("  bin/clnrest-vertx --version | --help    print and exit, starting nothing\n")
                 .append("  java -jar lib/clnrest-vertx.jar --demo   a demo under a simulated lightningd\n\n")
                 .append("Options (lightningd's config file or command line):\n");
@@ -34,7 +34,7 @@ public final class OptionsHelp {
             }
         }
         return s.append("\nLauncher environment: JAVA_HOME, CLNREST_HEAP, CLNREST_HEAP_MIN, CLNREST_TIER, CLNREST_JAVA_OPTS,\n")
-                .append("CLNREST_EVENT_LOOPS, CLNREST_LOG_LEVEL, CLNREST_STDERR_LEVEL, CLNREST_VERTX_LEGACY_OPTIONS (see README.md).\n")
+                .append("CLNREST_EVENT_LOOPS, CLNREST_LOG_LEVEL, CLNREST_STDERR_LEVEL, CLNREST_VERTX_LEGACY_OPTIONS (see docs/operations.md).\n")
                 .toString();
     }
 }
