@@ -2,6 +2,7 @@ package org.clnrest;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 import io.vertx.core.DeploymentOptions;
@@ -77,7 +78,8 @@ public final class Main {
         Contract.preload(vertx); // read and loaded while lightningd sends getmanifest and init
         vertx.eventBus().<JsonObject>consumer(Bus.PLUGIN_INIT, main::onInit);
         vertx.deployVerticle(new PathRegistryVerticle())
-                .compose(id -> vertx.deployVerticle(new PluginVerticle(System.in, out, main::exit)))
+                .compose(id -> vertx.deployVerticle(new PluginVerticle(System.in, out, main::exit,
+                        List.of(PathRegistryVerticle.REGISTER_PATH, ConnectUriVerticle.METHOD))))
                 .onFailure(e -> {
                     main.LOG.error("Cannot start the plugin bridge", e);
                     System.exit(1);

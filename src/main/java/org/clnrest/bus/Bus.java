@@ -10,10 +10,11 @@ package org.clnrest.bus;
  * clnrest.plugin.stopping  publish   JsonObject {} (empty)                  -
  * clnrest.rpc.call         request   JsonObject {method, params?}           {@link org.clnrest.rpc.RpcReply}
  *                                    header timeout = ms (optional)         or fail(503|504, why)
- * clnrest.notification     publish   JsonObject {"&lt;topic&gt;": {...}}    -
+ * clnrest.notification     publish   the params as lightningd sent them     -
+ *                                    ({"&lt;topic&gt;": {...}} for lightningd's own topics)
  *                                    header topic = &lt;topic&gt;, header seq = arrival number
  * clnrest.notification.batch publish JsonArray of the notifications of one tick (the one-second timer)
- * clnrest.plugin.rpcmethod.&lt;method&gt;                                        (one address per RPC method of this plugin)
+ * clnrest.plugin.rpcmethod.&lt;method&gt;                                        (one address per RPC method of this plugin, {@link RpcMethod#address()})
  *                          request   JsonObject {method, params}            JsonObject result, or fail(code, error JSON)
  * clnrest.paths.changed    publish   JsonArray of routes (the whole table)  -
  * clnrest.paths.list       request   (empty)                                JsonArray of routes

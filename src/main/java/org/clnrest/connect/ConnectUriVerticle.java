@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 
 import org.clnrest.auth.RuneId;
 import org.clnrest.bus.Bus;
+import org.clnrest.bus.RpcMethod;
 import org.clnrest.plugin.RestConfig;
 import org.clnrest.rpc.Rpc;
 import org.clnrest.rpc.RpcReply;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 public class ConnectUriVerticle extends AbstractVerticle {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectUriVerticle.class);
-    public static final String METHOD = "clnrest-connect-uri";
+    /** This plugin's RPC method, served by {@link #onCall}. */
+    public static final RpcMethod METHOD = new RpcMethod("clnrest-connect-uri", "[rune] [restrictions]",
+            "A clnrest+https:// connection URI (host, port, rune, certificates) for a rune, or for a new rune with these restrictions");
     static final int BAD_PARAMS = -32602;
 
     private RestConfig config;
@@ -35,7 +38,7 @@ public class ConnectUriVerticle extends AbstractVerticle {
     public void start() {
         config = RestConfig.fromJson(config());
         rpc = new Rpc(vertx.eventBus());
-        vertx.eventBus().<JsonObject>localConsumer(Bus.pluginRpcMethod(METHOD), this::onCall);
+        vertx.eventBus().<JsonObject>localConsumer(METHOD.address(), this::onCall);
     }
 
     private void onCall(Message<JsonObject> msg) {

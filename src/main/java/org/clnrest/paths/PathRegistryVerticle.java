@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.bus.Bus;
+import org.clnrest.bus.RpcMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
  */
 public class PathRegistryVerticle extends AbstractVerticle {
     private static final Logger LOG = LoggerFactory.getLogger(PathRegistryVerticle.class);
-    public static final String REGISTER_PATH = "clnrest-register-path";
+    /** This plugin's RPC method, served by {@link #onRpcMethod}. */
+    public static final RpcMethod REGISTER_PATH = new RpcMethod("clnrest-register-path",
+            "path rpc_method [http_method] [rune_required] [rune_restrictions]", "Register a dynamic REST path served by clnrest-vertx");
     /** The JSON-RPC error code upstream's schema gives for every refused registration. */
     static final int REGISTRATION_ERROR = -32700;
 
@@ -25,7 +28,7 @@ public class PathRegistryVerticle extends AbstractVerticle {
 
     @Override
     public void start() {
-        vertx.eventBus().<JsonObject>localConsumer(Bus.pluginRpcMethod(REGISTER_PATH), this::onRpcMethod);
+        vertx.eventBus().<JsonObject>localConsumer(REGISTER_PATH.address(), this::onRpcMethod);
         vertx.eventBus().<Object>localConsumer(Bus.PATHS_LIST, m -> m.reply(table.toJson()));
     }
 
@@ -34,7 +37,7 @@ public class PathRegistryVerticle extends AbstractVerticle {
         try {
             table = table.register(params == null ? new JsonObject() : params);
         } catch (DynamicPaths.Invalid e) {
-            LOG.info("Refused {}: {}", REGISTER_PATH, e.getMessage());
+            LOG.info("Refused {}: {}", REGISTER_PATH.name(), e.getMessage());
             msg.fail(REGISTRATION_ERROR, new JsonObject().put("code", REGISTRATION_ERROR).put("message", e.getMessage()).encode());
             return;
         }

@@ -1,6 +1,7 @@
 package org.clnrest.plugin;
 
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -15,6 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.bus.Bus;
+import org.clnrest.bus.RpcMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,29 +29,23 @@ import org.slf4j.LoggerFactory;
 public class PluginVerticle extends AbstractVerticle {
     private static final Logger LOG = LoggerFactory.getLogger(PluginVerticle.class);
 
-    /** RPC methods this plugin adds to lightningd; each is answered on its own {@link Bus#pluginRpcMethod} address. */
-    public static final JsonArray RPC_METHODS = new JsonArray().add(new JsonObject()
-            .put("name", "clnrest-register-path")
-            .put("usage", "path rpc_method [http_method] [rune_required] [rune_restrictions]")
-            .put("description", "Register a dynamic REST path served by clnrest-vertx"))
-            .add(new JsonObject()
-            .put("name", "clnrest-connect-uri")
-            .put("usage", "[rune] [restrictions]")
-            .put("description", "A clnrest+https:// connection URI (host, port, rune, certificates) for a rune, or for a new rune with these restrictions"));
-
     private final InputStream in;
     private final StdioChannel out;
     private final Runnable onExit;
+    /** The RPC methods this plugin adds to lightningd, each declared beside its handler; answered on its address. */
+    private final List<RpcMethod> methods;
     private long seq;
 
     /**
-     * @param onExit what to do when lightningd says stop (shutdown) or goes away (EOF): the caller ends
-     *               the process, gracefully.
+     * @param onExit  what to do when lightningd says stop (shutdown) or goes away (EOF): the caller ends
+     *                the process, gracefully.
+     * @param methods the plugin's RPC methods, for the manifest (their verticles consume {@link RpcMethod#address()})
      */
-    public PluginVerticle(InputStream in, StdioChannel out, Runnable onExit) {
+    public PluginVerticle(InputStream in, StdioChannel out, Runnable onExit, List<RpcMethod> methods) {
         this.in = in;
         this.out = out;
         this.onExit = onExit;
+        this.methods = List.copyOf(methods);
     }
 
     @Override
@@ -97,10 +93,12 @@ public class PluginVerticle extends AbstractVerticle {
         }
     }
 
-    static JsonObject manifest() {
+    JsonObject manifest() {
+        JsonArray rpcMethods = new JsonArray();
+        methods.forEach(m -> rpcMethods.add(m.manifest()));
         return new JsonObject()
                 .put("options", Options.manifestOptions())
-                .put("rpcmethods", RPC_METHODS.copy())
+                .put("rpcmethods", rpcMethods)
                 .put("subscriptions", new JsonArray().add("*"))
                 .put("hooks", new JsonArray())
                 .put("dynamic", true)
@@ -137,7 +135,7 @@ public class PluginVerticle extends AbstractVerticle {
                 .onFailure(e -> respondError(id, errorOf(e, method)));
     }
 
-    private static JsonObject errorOf(Throwable e, String method) {
+    private JsonObject errorOf(Throwable e, String method) {
         if (e instanceof ReplyException r) {
             if (r.failureType() == ReplyFailure.NO_HANDLERS && declared(method)) {
                 return new JsonObject().put("code", -32000).put("message", method + " is not available until clnrest-vertx has started");
@@ -156,8 +154,8 @@ public class PluginVerticle extends AbstractVerticle {
         return new JsonObject().put("code", -1).put("message", String.valueOf(e.getMessage()));
     }
 
-    private static boolean declared(String method) {
-        return RPC_METHODS.stream().anyMatch(m -> method.equals(((JsonObject) m).getString("name")));
+    private boolean declared(String method) {
+        return methods.stream().anyMatch(m -> m.name().equals(method));
     }
 
     private void respond(Object id, JsonObject result) {
