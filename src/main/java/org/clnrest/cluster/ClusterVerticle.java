@@ -38,6 +38,7 @@ public class ClusterVerticle extends AbstractVerticle {
     @Override
     public void start(Promise<Void> started) {
         JsonObject c = config();
+        PeerFailureLog.install();
         Rpc rpc = new Rpc(vertx.eventBus());
         long t0 = System.nanoTime();
         List<String> members = c.getJsonArray("members").stream().map(String::valueOf).toList();

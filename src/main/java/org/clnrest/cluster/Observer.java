@@ -28,7 +28,7 @@ import org.clnrest.bus.Bus;
  *      --ca certs/ca.pem --cert certs/client.pem --key certs/client-key.pem [--follow 02...] [--timeout 60]
  *   {"event":"ready","join_ms":2710,"member":"&lt;hazelcast member id&gt;","tls":true}
  *   {"event":"joined","node":"02...","id":"02...","alias":"...","network":"...","version":"...","rest_url":"..."}
- *   {"event":"notification","node":"02...","topic":"invoice_creation","seq":"3","received_ms":...,"body":{...}}
+ *   {"event":"notification","node":"02...","topic":"invoice_creation","seq":"3","received_ms":...,"received_us":...,"body":{...}}
  *   {"event":"left","node":"02...","reason":"left the cluster"}
  * stdin: {"command":"nodes"}                          → {"event":"nodes","nodes":[{"id":"02...",...}]}
  * stdin: {"node":"02...","rune":"...","method":"getinfo","params":{}}
@@ -60,14 +60,15 @@ public final class Observer {
             }
         });
         EventBus bus = joined.vertx().eventBus();
-        bus.<JsonObject>consumer(Bus.CLUSTER_MEMBER, m -> directory.seen(m.body(), m.headers().get(Bus.H_MEMBER), System.currentTimeMillis()))
-                .completion().toCompletionStage().toCompletableFuture().get();
         bus.<JsonObject>consumer(a.follow() == null ? Bus.CLUSTER_NOTIFICATION : Bus.clusterNotification(a.follow()), Observer::notification)
+                .completion().toCompletionStage().toCompletableFuture().get();
+        print(new JsonObject().put("event", "ready").put("join_ms", (System.nanoTime() - t0) / 1_000_000)
+                .put("member", joined.nodeId()).put("tls", a.identity() != null));
+        // After "ready": every "joined" line comes after it.
+        bus.<JsonObject>consumer(Bus.CLUSTER_MEMBER, m -> directory.seen(m.body(), m.headers().get(Bus.H_MEMBER), System.currentTimeMillis()))
                 .completion().toCompletionStage().toCompletableFuture().get();
         joined.vertx().setPeriodic(Bus.CLUSTER_HEARTBEAT_MS / 2, id -> directory.expire(System.currentTimeMillis()));
         bus.publish(Bus.CLUSTER_DIRECTORY, new JsonObject());
-        print(new JsonObject().put("event", "ready").put("join_ms", (System.nanoTime() - t0) / 1_000_000)
-                .put("member", joined.nodeId()).put("tls", a.identity() != null));
 
         FleetCalls calls = new FleetCalls(bus, directory, a.timeoutMs(), Observer::print);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -102,7 +103,9 @@ public final class Observer {
     private static void notification(Message<JsonObject> m) {
         print(new JsonObject().put("event", "notification").put("node", m.headers().get(Bus.H_NODE))
                 .put("topic", m.headers().get(Bus.H_TOPIC)).put("seq", m.headers().get(Bus.H_SEQ))
-                .put("received_ms", System.currentTimeMillis()).put("body", m.body()));
+                .put("received_ms", System.currentTimeMillis())
+                .put("received_us", java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, java.time.Instant.now()))
+                .put("body", m.body()));
     }
 
     private static synchronized void print(JsonObject o) {
