@@ -108,7 +108,8 @@ public final class Main {
         (config.metrics() == null ? Future.succeededFuture("")
                 : vertx.deployVerticle("org.clnrest.metrics.MetricsVerticle", new DeploymentOptions().setConfig(config.metrics())))
                 .compose(id -> vertx.deployVerticle(new RpcClientVerticle(), new DeploymentOptions().setConfig(rpcConf)))
-                .compose(id -> config.https() ? tlsIdentity(config) : Future.succeededFuture())
+                // The identity also serves the cluster's TLS (client.pem, ca.pem), even when REST is plain http.
+                .compose(id -> config.https() || config.clusterTls() ? tlsIdentity(config) : Future.succeededFuture())
                 .onSuccess(v -> Uptime.log(LOG, "TLS identity ready"))
                 .compose(v -> vertx.deployVerticle(new NotificationBroadcaster()))
                 .compose(v -> vertx.deployVerticle(RestVerticle.class.getName(), new DeploymentOptions().setConfig(config.toJson())))

@@ -19,6 +19,8 @@ package org.clnrest.bus;
  * clnrest.paths.changed    publish   JsonArray of routes (the whole table)  -
  * clnrest.paths.list       request   (empty)                                JsonArray of routes
  *   route = {path, http_method, rpc_method, rune_required, rune_restrictions?}  ({@link org.clnrest.paths.DynamicPaths})
+ *
+ * clustered (other JVMs): see the CLUSTER_* constants below and docs/cluster.md
  * </pre>
  *
  * RPC replies travel as {@link org.clnrest.rpc.RpcReply} objects with a local-only codec: a reply of 100 MB
@@ -57,19 +59,59 @@ public final class Bus {
     /** HTTP → path registry: the current table (asked once at start, then kept up to date by PATHS_CHANGED). */
     public static final String PATHS_LIST = "clnrest.paths.list";
 
+    // ---- the clustered bus (only with clnrest-cluster; docs/cluster.md) ---------------------------------
+    // Every address below travels between JVMs, over the event bus's TCP connections (TLS with mutual
+    // authentication unless clnrest-cluster-tls=false); <node> is the lightningd node id (getinfo's id).
+
     /**
-     * Clustered bus (only with clnrest-cluster), published as each notification arrives: body and headers
-     * (topic, seq) as on {@link #NOTIFICATION}.
+     * Published as each notification arrives: body as on {@link #NOTIFICATION} (the params as lightningd sent them); headers
+     * {@link #H_NODE}, {@link #H_TOPIC}, {@link #H_SEQ} (per node: gaps mean loss). Also published on
+     * {@link #clusterNotification(String)} (one node's notifications only).
      */
     public static final String CLUSTER_NOTIFICATION = "clnrest.cluster.notification";
+
+    /** {@code clnrest.cluster.notification.<node>}: the same messages, for an observer following one node. */
+    public static String clusterNotification(String node) {
+        return CLUSTER_NOTIFICATION + "." + node;
+    }
+
     /**
-     * Clustered bus (only with clnrest-cluster), request: body {@code {method, params?}}, header
-     * {@link #H_RUNE}; reply {@code {"result": ...}} or {@code {"error": {code, message[, data]}}} (lightningd's
-     * error, or the rune check's: 1501 missing, 1502/1501/1503 refused).
+     * Prefix of {@link #clusterRpc(String)}: request, body {@code {method, params?}}, header {@link #H_RUNE}; reply
+     * {@code {"result": ...}} or {@code {"error": {code, message[, data]}}} (lightningd's error, or the rune
+     * check's: 1501 missing, 1502/1501/1503 refused). Served by that node's plugin only.
      */
     public static final String CLUSTER_RPC = "clnrest.cluster.rpc";
-    /** Header on {@link #CLUSTER_RPC}: the caller's rune. */
+
+    /** {@code clnrest.cluster.rpc.<node>}: the one address where node {@code <node>} takes requests. */
+    public static String clusterRpc(String node) {
+        return CLUSTER_RPC + "." + node;
+    }
+
+    /**
+     * Every member publishes its directory entry here at start, every {@link #CLUSTER_HEARTBEAT_MS} ms, and
+     * when asked on {@link #CLUSTER_DIRECTORY}: body {@code {id, alias, network, version, rest_url}}, header
+     * {@link #H_MEMBER} (the Vert.x cluster node id, to match Hazelcast's membership events).
+     */
+    public static final String CLUSTER_MEMBER = "clnrest.cluster.member";
+    /** Publish (any body): every member answers at once with its entry on {@link #CLUSTER_MEMBER}. */
+    public static final String CLUSTER_DIRECTORY = "clnrest.cluster.directory";
+    public static final long CLUSTER_HEARTBEAT_MS = 1_000;
+    /** Header on the clustered notifications and entries: the lightningd node id of the sender. */
+    public static final String H_NODE = "node";
+    /** Header on {@link #CLUSTER_MEMBER}: the sender's Vert.x (Hazelcast member) node id. */
+    public static final String H_MEMBER = "member";
+    /** Header on the requests to {@link #clusterRpc(String)}: the caller's rune. */
     public static final String H_RUNE = "rune";
+
+    /**
+     * JSON-RPC error codes an observer's call gets when the node was not reached (server-error range of
+     * JSON-RPC 2.0, beside the plugin's -32000 "lightningd is unavailable"): the node is not in the cluster
+     * (never was, or left, also while the call was pending); it did not answer within the caller's timeout;
+     * its connection failed (an unreachable or untrusted member).
+     */
+    public static final int CLUSTER_NODE_ABSENT = -32001;
+    public static final int CLUSTER_NODE_TIMEOUT = -32002;
+    public static final int CLUSTER_NODE_UNREACHABLE = -32003;
 
     /** Header on {@link #NOTIFICATION}: the notification's topic (lightningd's method name). */
     public static final String H_TOPIC = "topic";

@@ -1,107 +1,117 @@
 package org.clnrest.cluster;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.auth.RefusalLog;
-import org.clnrest.auth.RuneCheck;
-import org.clnrest.auth.RuneId;
 import org.clnrest.bus.Bus;
 import org.clnrest.rpc.Rpc;
-import org.clnrest.rpc.RpcUnavailable;
+import org.clnrest.tls.MemberCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bridge to a clustered event bus (clnrest-cluster): every notification is re-published cluster-wide on
- * {@link Bus#CLUSTER_NOTIFICATION} as it arrives, and {@link Bus#CLUSTER_RPC} requests are rune-checked
- * exactly like REST calls ({@link RuneCheck}) before lightningd is called. The plugin's own bus stays local:
- * a second, clustered Vert.x instance carries only these two addresses. Deployed by class name, so no
- * Hazelcast class is loaded unless clustering is on.
+ * This node as a member of a fleet on a clustered event bus (clnrest-cluster). At start it asks lightningd
+ * who it is (getinfo), then joins: it serves requests on its own {@link Bus#clusterRpc} address
+ * ({@link ClusterRpc}), re-publishes every notification with its node id as it arrives, and publishes its
+ * directory entry every {@link Bus#CLUSTER_HEARTBEAT_MS} ms and whenever asked. The plugin's own bus stays
+ * local: a second, clustered Vert.x instance carries only the cluster addresses. Deployed by class name, so
+ * no Hazelcast class is loaded unless clustering is on.
  */
 public class ClusterVerticle extends AbstractVerticle {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterVerticle.class);
 
-    private final RefusalLog refusals = new RefusalLog(LOG, "Refused a cluster call");
-    private Vertx clustered;
-    private Rpc rpc;
-    private RuneCheck runes;
+    private ClusterSetup.Joined joined;
+    private EventBus clustered;
+    private JsonObject entry;
+    private DeliveryOptions entryHeaders;
 
     @Override
     public void start(Promise<Void> started) {
         JsonObject c = config();
-        rpc = new Rpc(vertx.eventBus());
-        runes = new RuneCheck(rpc);
+        PeerFailureLog.install();
+        Rpc rpc = new Rpc(vertx.eventBus());
         long t0 = System.nanoTime();
         List<String> members = c.getJsonArray("members").stream().map(String::valueOf).toList();
-        ClusterSetup.start(c.getString("host"), c.getInteger("port"), members, c.getString("config"))
-                .compose(v -> {
-                    clustered = v;
-                    return clustered.eventBus().<JsonObject>consumer(Bus.CLUSTER_RPC, this::onRpc).completion();
+        ClusterSetup.Network net = new ClusterSetup.Network(c.getString("host"), c.getInteger("port"), members, c.getString("config"));
+        ClusterSetup.Identity identity = c.getBoolean("tls") ? new ClusterSetup.Identity(Path.of(c.getString("ca")),
+                Path.of(c.getString("cert")), Path.of(c.getString("key"))) : null;
+        rpc.call("getinfo", new JsonObject(), 30_000)
+                .compose(info -> info.isError() ? Future.failedFuture("getinfo failed: " + info.error().getString("message"))
+                        : Future.succeededFuture(info.resultObject()))
+                .compose(info -> {
+                    entry = new JsonObject().put("id", info.getString("id")).put("alias", info.getString("alias"))
+                            .put("network", info.getString("network")).put("version", info.getString("version"))
+                            .put("rest_url", c.getString("rest_url"));
+                    return join(net, identity);
+                })
+                .compose(j -> {
+                    joined = j;
+                    clustered = j.vertx().eventBus();
+                    entryHeaders = new DeliveryOptions().addHeader(Bus.H_NODE, entry.getString("id")).addHeader(Bus.H_MEMBER, j.nodeId());
+                    return clustered.<JsonObject>consumer(Bus.clusterRpc(entry.getString("id")), new ClusterRpc(rpc)::handle).completion()
+                            .compose(v -> clustered.consumer(Bus.CLUSTER_DIRECTORY, m -> announce()).completion());
                 })
                 .onSuccess(v -> {
                     vertx.eventBus().<Object>localConsumer(Bus.NOTIFICATION, this::forward);
-                    LOG.info("Cluster event bus up on {}:{} in {} ms (members to join: {})", c.getString("host"),
-                            c.getInteger("port"), (System.nanoTime() - t0) / 1_000_000, members);
+                    announce();
+                    vertx.setPeriodic(Bus.CLUSTER_HEARTBEAT_MS, id -> announce());
+                    LOG.info("Cluster event bus up on {}:{} in {} ms as node {} ({}; members to join: {})", net.host(), net.port(),
+                            (System.nanoTime() - t0) / 1_000_000, entry.getString("id"),
+                            identity == null ? "plain text" : "TLS, members of the CA " + identity.ca(), members);
                     started.complete();
                 })
                 .onFailure(e -> started.fail(new IllegalStateException("cannot start the cluster: " + e.getMessage(), e)));
     }
 
+    /**
+     * client.pem made fit for both TLS ends ({@link MemberCertificate}), then the join: both off Vert.x's threads
+     * (blocking file work; a Vert.x built on another's thread would share nothing with it but a warning).
+     */
+    private Future<ClusterSetup.Joined> join(ClusterSetup.Network net, ClusterSetup.Identity identity) {
+        CompletableFuture<ClusterSetup.Joined> joining = CompletableFuture.supplyAsync(() -> {
+            try {
+                String why = identity == null ? null : MemberCertificate.check(identity.cert().getParent());
+                if (why != null) {
+                    LOG.info("In {}: {}", identity.cert().getParent(), why);
+                }
+                return null;
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }).thenCompose(v -> ClusterSetup.start(net, identity).toCompletionStage());
+        return Future.fromCompletionStage(joining, context).recover(e ->
+                Future.failedFuture(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
+    }
+
+    /** This node's directory entry, to every member (a heartbeat, and the answer to a directory request). */
+    private void announce() {
+        clustered.publish(Bus.CLUSTER_MEMBER, entry, entryHeaders);
+    }
+
+    /** Each notification twice: on the fleet's address and on this node's own. */
     private void forward(Message<Object> m) {
-        DeliveryOptions headers = new DeliveryOptions()
+        DeliveryOptions headers = new DeliveryOptions().addHeader(Bus.H_NODE, entry.getString("id"))
                 .addHeader(Bus.H_TOPIC, m.headers().get(Bus.H_TOPIC)).addHeader(Bus.H_SEQ, m.headers().get(Bus.H_SEQ));
-        clustered.eventBus().publish(Bus.CLUSTER_NOTIFICATION, m.body(), headers);
-    }
-
-    /** {method, params} with a rune header: the same rune rules as a REST call, then the call. */
-    private void onRpc(Message<JsonObject> m) {
-        JsonObject body = m.body() == null ? new JsonObject() : m.body();
-        String method = body.getString(Bus.F_METHOD);
-        Object params = body.getValue(Bus.F_PARAMS);
-        String rune = m.headers().get(Bus.H_RUNE);
-        String runeId = RuneId.of(rune);
-        if (method == null || method.isBlank()) {
-            m.reply(error(-32602, "method is required"));
-            return;
-        }
-        runes.check(rune, null, method, params)
-                .compose(ok -> rpc.call(method, params))
-                .onSuccess(reply -> {
-                    LOG.debug("Cluster call {} with rune #{}", method, runeId);
-                    m.reply(reply.isError() ? new JsonObject().put("error", reply.error())
-                            : new JsonObject().put("result", io.vertx.core.json.Json.decodeValue(reply.resultBytes())));
-                })
-                .onFailure(e -> {
-                    if (e instanceof RuneCheck.AuthFailure f) {
-                        refusals.refused(method + " for rune #" + runeId, f.error().getValue("code"), f.error().getString("message"));
-                        m.reply(new JsonObject().put("error", f.error()));
-                    } else if (e instanceof RpcUnavailable u) {
-                        m.reply(error(-32000, "lightningd is unavailable: " + u.getMessage()));
-                    } else {
-                        LOG.error("Cluster call {} failed: {}", method, e.getMessage());
-                        m.reply(error(-32603, "Internal error in clnrest-vertx (see the plugin's log)"));
-                    }
-                });
-    }
-
-    private static JsonObject error(int code, String message) {
-        return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message));
+        clustered.publish(Bus.CLUSTER_NOTIFICATION, m.body(), headers);
+        clustered.publish(Bus.clusterNotification(entry.getString("id")), m.body(), headers);
     }
 
     @Override
     public void stop(Promise<Void> stopped) {
-        if (clustered == null) {
+        if (joined == null) {
             stopped.complete();
         } else {
-            clustered.close().onComplete(ar -> stopped.complete());
+            joined.vertx().close().onComplete(ar -> stopped.complete());
         }
     }
-
 }

@@ -2,7 +2,6 @@ package org.clnrest.demo;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 
 import io.vertx.core.buffer.Buffer;
@@ -40,12 +39,11 @@ final class NodeRpc {
      */
     NodeRpc(Path networkDir, int seededInvoices, long checkruneCostNanos, PluginHost plugins, InitOptions options) {
         SecureRandom random = new SecureRandom();
-        byte[] id = new byte[32];
-        random.nextBytes(id);
-        this.nodeId = "02" + HexFormat.of().formatHex(id);
+        NodeSecret secret = NodeSecret.load(networkDir);
+        this.nodeId = secret.nodeId();
         this.info = new InfoMethods(nodeId, networkDir, plugins, options);
         this.invoices = new InvoiceMethods(random, seededInvoices, plugins);
-        this.runes = new RuneMethods(nodeId, checkruneCostNanos);
+        this.runes = new RuneMethods(nodeId, secret.runeKey(), checkruneCostNanos);
     }
 
     String nodeId() {

@@ -8,12 +8,13 @@ import io.vertx.core.json.JsonObject;
 
 /** The node's rune methods: createrune, checkrune (with its database write's cost), showrunes, blacklistrune. */
 final class RuneMethods {
-    private final Runes runes = new Runes();
+    private final Runes runes;
     private final String nodeId;
     private final long checkruneCostNanos;
     private final Object runeDb = new Object();
 
-    RuneMethods(String nodeId, long checkruneCostNanos) {
+    RuneMethods(String nodeId, byte[] runeKey, long checkruneCostNanos) {
+        this.runes = new Runes(runeKey);
         this.nodeId = nodeId;
         this.checkruneCostNanos = checkruneCostNanos;
     }

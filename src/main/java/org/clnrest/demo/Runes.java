@@ -1,7 +1,6 @@
 package org.clnrest.demo;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -28,13 +27,14 @@ final class Runes {
     static final int NOT_PERMITTED = 1502;
     static final int BLACKLISTED = 1503;
 
-    private final byte[] secret = new byte[32];
+    private final byte[] secret;
     private final Set<Long> blacklist = new HashSet<>();
     private final List<JsonObject> issued = new ArrayList<>();
     private long nextId;
 
-    Runes() {
-        new SecureRandom().nextBytes(secret);
+    /** @param secret the node's rune key ({@link NodeSecret#runeKey}) */
+    Runes(byte[] secret) {
+        this.secret = secret.clone();
     }
 
     /** The reply to createrune: restrictions as lightningd takes them ("readonly", [str], [[str]]). */

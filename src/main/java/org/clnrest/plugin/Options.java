@@ -74,6 +74,10 @@ public final class Options {
                     "`clnrest-cluster-members` %s should be host or host:port.");
     public static final Option<String> CLUSTER_CONFIG = Option.string("clnrest-cluster-config", null,
             "A Hazelcast XML configuration file, used instead of the one built from the options above");
+    public static final Option<String> CLUSTER_CERTS = Option.string("clnrest-cluster-certs", null,
+            "Directory of the fleet's CA (ca.pem) and this member's client.pem and client-key.pem, issued by it, for the cluster's TLS (default: clnrest-certs, this node's own)");
+    public static final Option<Boolean> CLUSTER_TLS = Option.bool("clnrest-cluster-tls", true,
+            "TLS with mutual authentication on the cluster's event bus (default true); false: plain text, any process that joins reads every notification");
     public static final Option<String> CONNECT_HOST = Option.string("clnrest-connect-host", null,
                     "Host clients reach this server by (a domain, an onion name or an IP), for clnrest-connect-uri and the server certificate; default clnrest-host")
             .check(h -> validName(h) && !h.startsWith("*"), "`clnrest-connect-host` should be a DNS name or an IP.");
@@ -92,7 +96,7 @@ public final class Options {
     /** In validation order: upstream's first, then ours. */
     public static final List<Option<?>> ALL = List.of(PORT, PROTOCOL, HOST, CERTS, CSP, CORS_ORIGINS, SWAGGER_ROOT,
             BODY_LIMIT, REQUEST_MEMORY, BODY_TIMEOUT, NOTIFICATION_BUFFER, NOTIFICATION_BUFFER_TOTAL, IDLE_TIMEOUT, VALIDATE_REQUESTS,
-            CLUSTER, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_CONFIG, CONNECT_HOST, CONNECT_PORT, SERVER_NAMES,
+            CLUSTER, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_CONFIG, CLUSTER_CERTS, CLUSTER_TLS, CONNECT_HOST, CONNECT_PORT, SERVER_NAMES,
             METRICS_PORT, METRICS_HOST);
 
     /** The {@code options} array of the manifest. No defaults: an unset option is absent from init. */
@@ -122,7 +126,7 @@ public final class Options {
                 values.put(o, o.from(opts));
             }
             if (values.get(CLUSTER) == null && (CLUSTER_PORT.given(opts) != null || CLUSTER_MEMBERS.given(opts) != null
-                    || CLUSTER_CONFIG.given(opts) != null)) {
+                    || CLUSTER_CONFIG.given(opts) != null || CLUSTER_CERTS.given(opts) != null || CLUSTER_TLS.given(opts) != null)) {
                 throw new Option.Invalid(NEEDS_CLUSTER);
             }
             checkMetrics(values, opts);

@@ -97,15 +97,35 @@ public final class RestConfig {
         return file == null ? null : lightningDir.resolve(file).normalize();
     }
 
-    /** {host, port, members, config} for the cluster verticle when clnrest-cluster is set, else null. */
+    /** The cluster is on with TLS on its bus. */
+    public boolean clusterTls() {
+        return get(Options.CLUSTER) != null && get(Options.CLUSTER_TLS);
+    }
+
+    /** clnrest-cluster-certs (relative to the lightning-dir), else {@link #certsDir}: the fleet's CA and this member's certificate. */
+    public Path clusterCertsDir() {
+        String dir = get(Options.CLUSTER_CERTS);
+        return dir == null ? certsDir() : lightningDir.resolve(dir).normalize();
+    }
+
+    /**
+     * {host, port, members, config, tls, ca, cert, key, rest_url} for the cluster verticle when clnrest-cluster
+     * is set, else null. The member presents client.pem (cln-grpc's clients' certificate) and trusts ca.pem.
+     */
     public JsonObject cluster() {
         if (get(Options.CLUSTER) == null) {
             return null;
         }
         Path file = clusterConfigFile();
+        Path certs = clusterCertsDir();
+        String host = connectHost();
+        String restUrl = host == null ? url() : get(Options.PROTOCOL) + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connectPort();
         return new JsonObject().put("host", get(Options.CLUSTER)).put("port", get(Options.CLUSTER_PORT).intValue())
                 .put("members", new JsonArray(List.copyOf(get(Options.CLUSTER_MEMBERS))))
-                .put("config", file == null ? null : file.toString());
+                .put("config", file == null ? null : file.toString())
+                .put("tls", get(Options.CLUSTER_TLS)).put("ca", certs.resolve("ca.pem").toString())
+                .put("cert", certs.resolve("client.pem").toString()).put("key", certs.resolve("client-key.pem").toString())
+                .put("rest_url", restUrl);
     }
 
     public JsonObject toJson() {

@@ -51,6 +51,12 @@ public final class CertificateStore {
 
     static final long VALIDITY_DAYS = 3650;
     static final X500Name SERVER_SUBJECT = new X500Name("CN=cln rest server");
+    static final X500Name CLIENT_SUBJECT = new X500Name("CN=cln rest client");
+    /**
+     * client.pem serves both TLS ends on the cluster's bus (a member that receives notifications is the TLS
+     * server of those connections; docs/cluster.md), as cln-grpc's client.pem does, which has no usage limit.
+     */
+    static final KeyPurposeId[] CLIENT_PURPOSES = {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth};
 
     private CertificateStore() {}
 
@@ -90,11 +96,10 @@ public final class CertificateStore {
         KeyPair clientKey = gen.generateKeyPair();
 
         X500Name caName = new X500Name("CN=cln Root REST CA");
-        X509CertificateHolder ca = sign(caName, caName, caKey, caKey, null, true, null);
+        X509CertificateHolder ca = sign(caName, caName, caKey, caKey, null, true);
         X509CertificateHolder server = sign(caName, SERVER_SUBJECT, caKey, serverKey, sans, false,
                 KeyPurposeId.id_kp_serverAuth);
-        X509CertificateHolder client = sign(caName, new X500Name("CN=cln rest client"), caKey, clientKey, sans, false,
-                KeyPurposeId.id_kp_clientAuth);
+        X509CertificateHolder client = sign(caName, CLIENT_SUBJECT, caKey, clientKey, sans, false, CLIENT_PURPOSES);
 
         // Keys first, certificates last: a reader that sees all six files sees complete keys.
         writeKey(dir.resolve("ca-key.pem"), caKey);
@@ -106,13 +111,13 @@ public final class CertificateStore {
     }
 
     private static X509CertificateHolder sign(X500Name issuer, X500Name subject, KeyPair issuerKey, KeyPair subjectKey,
-                                              List<GeneralName> sans, boolean isCa, KeyPurposeId purpose) throws Exception {
-        return sign(issuer, subject, issuerKey.getPrivate(), issuerKey.getPublic(), subjectKey.getPublic(), sans, isCa, purpose);
+                                              List<GeneralName> sans, boolean isCa, KeyPurposeId... purposes) throws Exception {
+        return sign(issuer, subject, issuerKey.getPrivate(), issuerKey.getPublic(), subjectKey.getPublic(), sans, isCa, purposes);
     }
 
     /** A certificate for {@code subjectKey}, signed by {@code issuerKey}: valid from yesterday for 3650 days. */
     static X509CertificateHolder sign(X500Name issuer, X500Name subject, PrivateKey issuerKey, PublicKey issuerPublic,
-                                      PublicKey subjectKey, List<GeneralName> sans, boolean isCa, KeyPurposeId purpose) throws Exception {
+                                      PublicKey subjectKey, List<GeneralName> sans, boolean isCa, KeyPurposeId... purposes) throws Exception {
         Instant now = Instant.now();
         X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, new SecureRandom()),
                 Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(VALIDITY_DAYS))), subject, subjectKey);
@@ -125,7 +130,7 @@ public final class CertificateStore {
         } else {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
             b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
         }
         ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey);

@@ -31,7 +31,7 @@ import io.vertx.core.json.JsonObject;
 public final class Bench {
     static final Path ROOT = Path.of("").toAbsolutePath();
     static final List<Scenario> SCENARIOS = List.of(new ColdStart(), new CostlyCheckrune(), new WarmLoad(), new LargeReplies(),
-            new FanOut(), new Spawn(), new Cluster());
+            new FanOut(), new Spawn(), new Cluster(), new FleetLoad());
 
     final boolean quick;
     final Set<String> only;

@@ -48,7 +48,9 @@ final class Cluster implements Scenario {
             long t0 = System.nanoTime();
             observer = new ProcessBuilder(java.toString(), "-cp", Bench.ROOT.resolve("target/clnrest-vertx.jar").toString(),
                     "org.clnrest.cluster.Observer", "--host", "127.0.0.1", "--port", Integer.toString(observerPort),
-                    "--members", "127.0.0.1:" + pluginPort).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    "--members", "127.0.0.1:" + pluginPort, "--ca", node.networkDir().resolve("ca.pem").toString(),
+                    "--cert", node.networkDir().resolve("client.pem").toString(), "--key", node.networkDir().resolve("client-key.pem").toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(observer.getInputStream(), StandardCharsets.UTF_8));
             JsonObject ready = new JsonObject(out.readLine());
             double joinedMs = (System.nanoTime() - t0) / 1e6;

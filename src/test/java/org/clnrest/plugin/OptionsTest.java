@@ -53,7 +53,15 @@ class OptionsTest {
         RestConfig off = Options.validate(base, CONF).config();
         assertEquals(null, off.cluster(), "clustering is off by default");
         RestConfig on = Options.validate(base.copy().put("clnrest-cluster", "127.0.0.1"), CONF).config();
-        assertEquals(new JsonObject().put("host", "127.0.0.1").put("port", 5701).put("members", new JsonArray()).putNull("config"), on.cluster());
+        assertEquals(new JsonObject().put("host", "127.0.0.1").put("port", 5701).put("members", new JsonArray()).putNull("config")
+                .put("tls", true).put("ca", "/ln/regtest/ca.pem").put("cert", "/ln/regtest/client.pem").put("key", "/ln/regtest/client-key.pem")
+                .put("rest_url", "https://127.0.0.1:3010"), on.cluster(), "by default the node's own CA and client certificate");
+        RestConfig fleet = Options.validate(base.copy().put("clnrest-cluster", "127.0.0.1").put("clnrest-cluster-certs", "/fleet")
+                .put("clnrest-cluster-tls", false), CONF).config();
+        assertEquals("/fleet/ca.pem", fleet.cluster().getString("ca"));
+        assertEquals(false, fleet.cluster().getBoolean("tls"));
+        assertEquals("`clnrest-cluster` must be set (the IP to bind the cluster to) for the other clnrest-cluster-* options.",
+                reason(base.copy().put("clnrest-cluster-certs", "/fleet")));
     }
 
     @Test
