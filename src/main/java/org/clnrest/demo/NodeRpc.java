@@ -37,13 +37,13 @@ final class NodeRpc {
      * @param checkruneCostNanos what a successful checkrune's database write costs (see
      *        {@link SimulatedLightningd.Builder#checkruneCost})
      */
-    NodeRpc(Path networkDir, int seededInvoices, long checkruneCostNanos, PluginHost plugins, InitOptions options) {
+    NodeRpc(Path networkDir, int seededInvoices, long checkruneCostNanos, PluginHost plugins, InitOptions options, NodeLog log) {
         SecureRandom random = new SecureRandom();
         NodeSecret secret = NodeSecret.load(networkDir);
         this.nodeId = secret.nodeId();
         this.info = new InfoMethods(nodeId, networkDir, plugins, options);
         this.invoices = new InvoiceMethods(random, seededInvoices, plugins);
-        this.runes = new RuneMethods(nodeId, secret.runeKey(), checkruneCostNanos);
+        this.runes = new RuneMethods(nodeId, secret.runeKey(), checkruneCostNanos, log);
     }
 
     String nodeId() {

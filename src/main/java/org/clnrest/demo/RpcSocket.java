@@ -13,8 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.core.parsetools.JsonEventType;
-import io.vertx.core.parsetools.JsonParser;
 
 /** The JSON-RPC unix socket ({@code lightning-rpc}): reads and records requests, writes replies ended by {@code \n\n}. */
 final class RpcSocket {
@@ -75,17 +73,10 @@ final class RpcSocket {
     private void onConnection(NetSocket socket) {
         sockets.add(socket);
         socket.closeHandler(v -> sockets.remove(socket));
-        JsonParser parser = JsonParser.newParser().objectValueMode();
-        parser.handler(event -> {
-            if (event.type() == JsonEventType.VALUE && event.value() instanceof JsonObject req) {
-                onRequest(socket, req);
-            }
-        });
-        parser.exceptionHandler(e -> {
-            log.add("UNUSUAL", "jsonrpc: bad request: " + e.getMessage());
+        socket.handler(new JsonObjects(req -> onRequest(socket, req), why -> {
+            log.add("UNUSUAL", "jsonrpc: bad request: " + why);
             socket.close();
-        });
-        socket.handler(parser);
+        }));
     }
 
     private void onRequest(NetSocket socket, JsonObject req) {

@@ -13,8 +13,8 @@ final class RuneMethods {
     private final long checkruneCostNanos;
     private final Object runeDb = new Object();
 
-    RuneMethods(String nodeId, byte[] runeKey, long checkruneCostNanos) {
-        this.runes = new Runes(runeKey);
+    RuneMethods(String nodeId, byte[] runeKey, long checkruneCostNanos, NodeLog log) {
+        this.runes = new Runes(runeKey, log);
         this.nodeId = nodeId;
         this.checkruneCostNanos = checkruneCostNanos;
     }

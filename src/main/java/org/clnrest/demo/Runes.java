@@ -32,9 +32,12 @@ final class Runes {
     private final List<JsonObject> issued = new ArrayList<>();
     private long nextId;
 
-    /** @param secret the node's rune key ({@link NodeSecret#runeKey}) */
-    Runes(byte[] secret) {
+    private final NodeLog log;
+
+    /** @param secret the node's rune key ({@link NodeSecret#runeKey}); {@code log} gets lightningd's lines */
+    Runes(byte[] secret, NodeLog log) {
         this.secret = secret.clone();
+        this.log = log;
     }
 
     /** The reply to createrune: restrictions as lightningd takes them ("readonly", [str], [[str]]). */
@@ -95,7 +98,9 @@ final class Runes {
         try {
             text = decode(rune);
         } catch (IllegalArgumentException e) {
-            return error(-32602, "rune: should be base64 string, not " + JsonObject.of("rune", rune).getValue("rune"));
+            // lightningd's command_fail_badparam without dev APIs: the token goes to the log, not to the caller.
+            log.add("INFO", "jsonrpc: JSON COMMAND checkrune: Invalid parameter rune (should be base64 string): token '" + rune + "'");
+            return error(-32602, "rune: should be base64 string: invalid token (see logs for details)");
         }
         if (!verified(rune, text)) {
             return error(NOT_AUTHORIZED, "Not authorized: Not derived from master");
@@ -163,6 +168,11 @@ final class Runes {
         byte[] raw = Base64.getUrlDecoder().decode(rune.trim());
         if (raw.length < 32) {
             throw new IllegalArgumentException("too short");
+        }
+        for (int i = 32; i < raw.length; i++) {
+            if (raw[i] == 0) {
+                throw new IllegalArgumentException("restrictions are not a C string"); // ccan/rune's rune_from_base64n
+            }
         }
         return new String(raw, 32, raw.length - 32, StandardCharsets.UTF_8);
     }

@@ -46,7 +46,7 @@ public final class SimulatedLightningd implements AutoCloseable {
         this.log = new NodeLog(b.echo);
         InitOptions options = new InitOptions(b.options);
         this.plugins = new PluginHost(networkDir, b.env, options, log);
-        this.rpc = new NodeRpc(networkDir, b.seededInvoices, checkruneCostNanos, plugins, options);
+        this.rpc = new NodeRpc(networkDir, b.seededInvoices, checkruneCostNanos, plugins, options, log);
         this.router = new MethodRouter(rpc, plugins);
         this.socket = new RpcSocket(rpcFile, router, log);
     }
