@@ -19,9 +19,17 @@ public final class RuneCheck {
      * this many, a new one would only wait behind the others (and hold its request's memory), so it is refused.
      */
     public static final int MAX_PENDING = 256;
+    /**
+     * Of those, the most that runes lightningd has not accepted lately may hold: the other quarter stays free for
+     * runes it has (a flood of well-formed junk runes made 6-20% of a good client's calls get 503 when all shared one
+     * queue).
+     */
+    public static final int STRANGER_PLACES = MAX_PENDING * 3 / 4;
 
     private final Rpc rpc;
+    private final RuneMemory memory = new RuneMemory();
     private int pending;
+    private int strangers;
 
     public RuneCheck(Rpc rpc) {
         this.rpc = rpc;
@@ -58,17 +66,44 @@ public final class RuneCheck {
     /**
      * Check {@code rune} for calling {@code method} with {@code params} (a JsonObject, JsonArray or null).
      * {@code nodeid} is passed when not null. Fails with {@link AuthFailure}, or with
-     * {@link org.clnrest.rpc.RpcUnavailable} when lightningd was not reached.
+     * {@link org.clnrest.rpc.RpcUnavailable} when lightningd was not reached. In order: a malformed rune is refused
+     * here ({@link RuneSyntax}); a question lightningd refused a moment ago is answered from {@link RuneMemory}; a
+     * place among the checks waiting on lightningd is taken (strangers' runes only up to {@link #STRANGER_PLACES}).
      */
     public Future<Void> check(String rune, String nodeid, String method, Object params) {
         if (rune == null || rune.isBlank()) {
             return Future.failedFuture(missing());
         }
-        if (pending >= MAX_PENDING) {
-            return Future.failedFuture(new AuthFailure(AuthFailure.Kind.BUSY, new JsonObject().put("code", -32000)
-                    .put("message", "Server busy: " + MAX_PENDING + " rune checks are waiting for lightningd")));
+        String trimmed = rune.trim();
+        JsonObject malformed = RuneSyntax.problem(trimmed);
+        if (malformed != null) {
+            return Future.failedFuture(new AuthFailure(AuthFailure.Kind.REFUSED, malformed));
         }
-        JsonObject req = new JsonObject().put("rune", rune.trim());
+        long now = System.currentTimeMillis();
+        String question = RuneMemory.questionKey(trimmed, nodeid, method, params);
+        JsonObject refused = memory.refusal(question, now);
+        if (refused != null) {
+            return Future.failedFuture(new AuthFailure(AuthFailure.Kind.REFUSED, refused));
+        }
+        String runeKey = RuneMemory.runeKey(trimmed);
+        boolean known = memory.known(runeKey, now);
+        if (pending >= MAX_PENDING || (!known && strangers >= STRANGER_PLACES)) {
+            return Future.failedFuture(busy());
+        }
+        pending++;
+        if (!known) {
+            strangers++;
+        }
+        return rpc.call("checkrune", request(trimmed, nodeid, method, params), CHECK_TIMEOUT_MS).andThen(ar -> {
+            pending--;
+            if (!known) {
+                strangers--;
+            }
+        }).compose(RuneCheck::verdict).andThen(ar -> remember(ar.cause(), question, runeKey));
+    }
+
+    private static JsonObject request(String rune, String nodeid, String method, Object params) {
+        JsonObject req = new JsonObject().put("rune", rune);
         if (nodeid != null) {
             req.put("nodeid", nodeid);
         }
@@ -78,8 +113,22 @@ public final class RuneCheck {
         if (params != null) {
             req.put("params", params);
         }
-        pending++;
-        return rpc.call("checkrune", req, CHECK_TIMEOUT_MS).andThen(ar -> pending--).compose(RuneCheck::verdict);
+        return req;
+    }
+
+    /** What lightningd answered, for the next question: a refusal for a moment, an accepted rune as known. */
+    private void remember(Throwable failure, String question, String runeKey) {
+        long now = System.currentTimeMillis();
+        if (failure == null) {
+            memory.accepted(runeKey, now);
+        } else if (failure instanceof AuthFailure f && f.kind() != AuthFailure.Kind.BUSY) {
+            memory.refused(question, f.error(), now);
+        }
+    }
+
+    private static AuthFailure busy() {
+        return new AuthFailure(AuthFailure.Kind.BUSY, new JsonObject().put("code", -32000)
+                .put("message", "Server busy: " + MAX_PENDING + " rune checks are waiting for lightningd"));
     }
 
     private static Future<Void> verdict(RpcReply reply) {

@@ -16,7 +16,7 @@ final class RuneSyntax {
     static final String NOT_BASE64 = "rune: should be base64 string: invalid token (see logs for details)";
     /**
      * Longest rune checked. A rune grows by each restriction added; the longest real ones are a few hundred
-     * characters. Past this, the rune is refused here, so a stranger cannot make every check carry kilobytes.
+     * characters. Past this, a well-formed rune is refused here (with this plugin's own message), so a stranger cannot make every check carry kilobytes.
      */
     static final int MAX_LENGTH = 4096;
     private static final int AUTHCODE = 32;
@@ -26,11 +26,11 @@ final class RuneSyntax {
 
     /** lightningd's error for {@code rune} (already trimmed), or null when lightningd is to judge it. */
     static JsonObject problem(String rune) {
-        if (rune.length() > MAX_LENGTH) {
-            return new JsonObject().put("code", -32602)
-                    .put("message", "rune: longer than " + MAX_LENGTH + " characters: invalid token");
+        if (!wellFormed(rune)) {
+            return new JsonObject().put("code", -32602).put("message", NOT_BASE64);
         }
-        return wellFormed(rune) ? null : new JsonObject().put("code", -32602).put("message", NOT_BASE64);
+        return rune.length() <= MAX_LENGTH ? null : new JsonObject().put("code", -32602)
+                .put("message", "rune: longer than " + MAX_LENGTH + " characters: invalid token");
     }
 
     static boolean wellFormed(String rune) {

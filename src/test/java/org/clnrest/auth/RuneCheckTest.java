@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import org.clnrest.bus.Bus;
 import org.clnrest.http.ApiError;
 import org.clnrest.rpc.Rpc;
+import org.clnrest.rpc.RpcReply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,11 +41,11 @@ class RuneCheckTest {
         List<Message<JsonObject>> held = new ArrayList<>();
         onLoop(() -> vertx.eventBus().<JsonObject>consumer(Bus.RPC_CALL, held::add)); // a node that does not answer yet
         RuneCheck check = new RuneCheck(new Rpc(vertx.eventBus()));
-        int total = RuneCheck.MAX_PENDING + 44;
+        int total = RuneCheck.STRANGER_PLACES + 44;
         List<Future<Void>> results = onLoop(() -> {
             List<Future<Void>> all = new ArrayList<>();
             for (int i = 0; i < total; i++) {
-                all.add(check.check("rune" + i, null, "getinfo", null));
+                all.add(check.check(wellFormed(i), null, "getinfo", null));
             }
             return all;
         });
@@ -55,7 +56,7 @@ class RuneCheckTest {
             assertEquals(RuneCheck.AuthFailure.Kind.BUSY, busy.kind());
             assertEquals(503, ApiError.auth(busy).status());
         }
-        assertEquals(RuneCheck.MAX_PENDING, onLoop(held::size), "only the budget's checks reached lightningd");
+        assertEquals(RuneCheck.STRANGER_PLACES, onLoop(held::size), "only the budget's checks reached lightningd");
 
         // One answer frees one place: the next check reaches lightningd again.
         onLoop(() -> {
@@ -64,9 +65,110 @@ class RuneCheckTest {
         });
         Throwable first = results.get(0).toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(10, TimeUnit.SECONDS);
         assertInstanceOf(org.clnrest.rpc.RpcUnavailable.class, first, "the first check learnt lightningd's failure");
-        Future<Void> next = onLoop(() -> check.check("another", null, "getinfo", null));
+        Future<Void> next = onLoop(() -> check.check(wellFormed(-1), null, "getinfo", null));
         assertFalse(next.failed(), "a place was free again");
-        assertEquals(RuneCheck.MAX_PENDING + 1, onLoop(held::size));
+        assertEquals(RuneCheck.STRANGER_PLACES + 1, onLoop(held::size));
+    }
+
+    /** Issue 22, item 3: a malformed rune gets lightningd's own answer from here and never reaches lightningd or its log. */
+    @Test
+    void malformedRunesAreRefusedAsLightningdWouldWithoutReachingIt() throws Exception {
+        List<Message<JsonObject>> held = new ArrayList<>();
+        onLoop(() -> vertx.eventBus().<JsonObject>consumer(Bus.RPC_CALL, held::add));
+        RuneCheck check = new RuneCheck(new Rpc(vertx.eventBus()));
+        String nul = java.util.Base64.getUrlEncoder().encodeToString(new byte[40]); // restrictions with a NUL
+        for (String bad : List.of("A", "!!!not*base64***", "A".repeat(15_000), "+" + wellFormed(1).substring(1), nul,
+                wellFormed(1) + "===", "YWJj" + "=" + "YWJj")) {
+            Future<Void> f = onLoop(() -> check.check(bad, null, "getinfo", null));
+            RuneCheck.AuthFailure a = assertInstanceOf(RuneCheck.AuthFailure.class, f.cause(), bad);
+            assertEquals(-32602, a.error().getInteger("code"));
+            assertEquals("rune: should be base64 string: invalid token (see logs for details)", a.error().getString("message"));
+            assertEquals(401, ApiError.auth(a).status());
+        }
+        String tooLong = wellFormed(1).replace("=", "") + "A".repeat(RuneSyntax.MAX_LENGTH);
+        Future<Void> f = onLoop(() -> check.check(tooLong, null, "getinfo", null));
+        assertEquals(-32602, assertInstanceOf(RuneCheck.AuthFailure.class, f.cause()).error().getInteger("code"));
+        assertEquals(0, onLoop(held::size), "no malformed rune reached lightningd");
+        // lightningd's own runes pass: padded, unpadded, with - and _ (an example from lightningd's documentation).
+        for (String good : List.of(wellFormed(1), wellFormed(1).replace("=", ""),
+                "tU-RLjMiDpY2U0o3W1oFowar36RFGpWloPbW9-RuZdo9MyZpZD0wMjRiOWExZmE4ZTAwNmYxZTM5MzdmNjVmNjZjNDA4ZTZkYThlMWNhNzI4ZWE0MzIyMmE3MzgxZGYxY2M0NDk2MDUmbWV0aG9kPWxpc3RwZWVycyZwbnVtPTEmcG5hbWVpZF4wMjRiOWExZmE4ZTAwNmYxZTM5Mzd8cGFycjBeMDI0YjlhMWZhOGUwMDZmMWUzOTM3")) {
+            assertFalse(onLoop(() -> check.check(good, null, "getinfo", null)).failed(), good);
+        }
+        assertEquals(3, onLoop(held::size));
+    }
+
+    /** Issue 22, item 7: the same refused question within a second is answered from memory; a success never is. */
+    @Test
+    void aRefusedQuestionIsAnsweredFromMemoryForAMoment() throws Exception {
+        RpcReply.LocalCodec.register(vertx.eventBus());
+        List<Message<JsonObject>> held = new ArrayList<>();
+        JsonObject refusal = new JsonObject().put("code", 1502).put("message", "Not permitted: method is not equal to getinfo");
+        onLoop(() -> vertx.eventBus().<JsonObject>consumer(Bus.RPC_CALL, m -> {
+            held.add(m);
+            boolean refuse = "waitanyinvoice".equals(m.body().getJsonObject(Bus.F_PARAMS).getString("method"));
+            m.reply(refuse ? RpcReply.error(refusal) : RpcReply.ok(io.vertx.core.buffer.Buffer.buffer("{\"valid\":true}")),
+                    new io.vertx.core.eventbus.DeliveryOptions().setCodecName(RpcReply.LocalCodec.NAME));
+        }));
+        RuneCheck check = new RuneCheck(new Rpc(vertx.eventBus()));
+        String rune = wellFormed(5);
+        JsonObject params = new JsonObject().put("lastpay_index", 1);
+        for (int i = 0; i < 500; i++) {
+            Throwable why = await(onLoop(() -> check.check(rune, null, "waitanyinvoice", params)));
+            assertEquals(refusal, assertInstanceOf(RuneCheck.AuthFailure.class, why).error());
+        }
+        assertEquals(1, onLoop(held::size), "500 retries of one refused question cost lightningd one checkrune");
+        await(onLoop(() -> check.check(rune, null, "waitanyinvoice", new JsonObject().put("lastpay_index", 2))));
+        assertEquals(2, onLoop(held::size), "another question is asked");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(null, await(onLoop(() -> check.check(rune, null, "getinfo", null))));
+        }
+        assertEquals(5, onLoop(held::size), "every success is lightningd's to judge");
+    }
+
+    /** Issue 22, item 5: strangers' runes hold at most three quarters of the places; a rune lightningd accepted keeps the rest. */
+    @Test
+    void strangersCannotTakeThePlacesOfKnownRunes() throws Exception {
+        RpcReply.LocalCodec.register(vertx.eventBus());
+        List<Message<JsonObject>> held = new ArrayList<>();
+        String good = wellFormed(0);
+        onLoop(() -> vertx.eventBus().<JsonObject>consumer(Bus.RPC_CALL, m -> {
+            if (good.equals(m.body().getJsonObject(Bus.F_PARAMS).getString("rune")) && held.isEmpty()) {
+                m.reply(RpcReply.ok(io.vertx.core.buffer.Buffer.buffer("{\"valid\":true}")),
+                        new io.vertx.core.eventbus.DeliveryOptions().setCodecName(RpcReply.LocalCodec.NAME));
+            } else {
+                held.add(m); // lightningd busy with the flood: nothing answered
+            }
+        }));
+        RuneCheck check = new RuneCheck(new Rpc(vertx.eventBus()));
+        assertEquals(null, await(onLoop(() -> check.check(good, null, "getinfo", null))), "accepted once: known");
+        List<Future<Void>> flood = onLoop(() -> {
+            List<Future<Void>> all = new ArrayList<>();
+            for (int i = 1; i <= 800; i++) {
+                all.add(check.check(wellFormed(i), null, "getinfo", null));
+            }
+            return all;
+        });
+        assertEquals(800 - RuneCheck.STRANGER_PLACES, flood.stream().filter(Future::failed).count(), "strangers past their places: 503");
+        for (int i = 0; i < RuneCheck.MAX_PENDING - RuneCheck.STRANGER_PLACES; i++) {
+            assertFalse(onLoop(() -> check.check(good, null, "getinfo", new JsonObject().put("n", 1))).failed(), "the known rune still gets a place");
+        }
+        assertEquals(RuneCheck.MAX_PENDING, onLoop(held::size));
+        assertEquals(RuneCheck.AuthFailure.Kind.BUSY, assertInstanceOf(RuneCheck.AuthFailure.class,
+                onLoop(() -> check.check(good, null, "getinfo", null)).cause()).kind(), "and the whole budget still holds");
+    }
+
+    private static Throwable await(Future<Void> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A rune of lightningd's form (32-byte authcode, unique id {@code n}) that no node issued. */
+    static String wellFormed(int n) {
+        byte[] auth = new byte[32];
+        java.util.Arrays.fill(auth, (byte) 7);
+        byte[] restr = ("=" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] all = java.util.Arrays.copyOf(auth, 32 + restr.length);
+        System.arraycopy(restr, 0, all, 32, restr.length);
+        return java.util.Base64.getUrlEncoder().encodeToString(all);
     }
 
     /** Run on an event loop (RuneCheck belongs to one) and wait for the result. */

@@ -73,7 +73,7 @@ class HostileClientIT {
     static void start() throws Exception {
         h = Harness.start(b -> b.option("clnrest-body-timeout", BODY_TIMEOUT).option("clnrest-validate-requests", true)
                 .option("clnrest-request-memory", REQUEST_MEMORY)
-                .env("CLNREST_JAVA_OPTS", (SocketIoAttacks.RECHECK_FAST + " " + System.getProperty("hostile.jvm", "")).trim()));
+                .env("CLNREST_JAVA_OPTS", System.getProperty("hostile.jvm", "")));
         rune = h.node.createRune(null);
         tls = TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem"));
         http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -388,6 +388,23 @@ class HostileClientIT {
                 + "2;name=value\r\n{}\r\n0\r\n\r\n");
         // netty 4.2.12's decoder refused valid chunk extensions and dropped the connection (netty 4.2.18 is pinned).
         assertTrue(answer.startsWith("HTTP/1.1 201"), answer);
+    }
+
+    // ---- runes: malformed, refused again and again, strangers' floods (issue 22) --------------------------
+
+    @Test
+    void malformedRunesReachNeitherLightningdNorItsLog() throws Exception {
+        RuneAttacks.malformedRunesReachNeitherLightningdNorItsLog(h, http);
+    }
+
+    @Test
+    void aRefusedRetryLoopCostsLightningdAboutOneCheckASecond() throws Exception {
+        RuneAttacks.aRefusedRetryLoopCostsLightningdAboutOneCheckASecond(h, http);
+    }
+
+    @Test
+    void junkRunesCannotCrowdOutAKnownRune() throws Exception {
+        RuneAttacks.junkRunesCannotCrowdOutAKnownRune(h, http);
     }
 
     // ---- Socket.IO: checkrune amplification, abandoned polls, buffers, revocation, log floods ----------
