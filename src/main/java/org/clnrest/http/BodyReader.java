@@ -104,7 +104,7 @@ final class BodyReader implements Handler<RoutingContext> {
         HttpServerRequest req = ctx.request();
         if (req.version() != HttpVersion.HTTP_2) {
             ctx.response().putHeader("Connection", "close");
-            ctx.addEndHandler(ar -> req.connection().close());
+            ctx.addEndHandler(ar -> LingeringClose.after(ctx.vertx(), req));
         }
         ctx.fail(e);
     }

@@ -56,6 +56,7 @@ final class Calls {
         }
         CallRequest.read(vertx, ctx, method, null, budget)
                 .compose(call -> runes.check(rune, null, method, call.params()).map(call))
+                .andThen(ar -> authorisedIf(ctx, ar.succeeded()))
                 .compose(this::validated)
                 .onSuccess(call -> callAndAnswer(ctx, call))
                 .onFailure(ctx::fail);
@@ -86,9 +87,17 @@ final class Calls {
         CallRequest.read(vertx, ctx, route.rpcMethod(), match.captures(), budget)
                 .compose(call -> !route.runeRequired() ? Future.succeededFuture(call)
                         : runes.check(rune, r.getString("nodeid"), r.getString("method", route.rpcMethod()),
-                                r.containsKey("params") ? r.getJsonObject("params") : call.params()).map(call))
+                                r.containsKey("params") ? r.getJsonObject("params") : call.params()).map(call)
+                                .andThen(ar -> authorisedIf(ctx, ar.succeeded())))
                 .onSuccess(call -> callAndAnswer(ctx, call))
                 .onFailure(ctx::fail);
+    }
+
+    /** A call whose rune passed earns its connection the long idle timeout ({@link ConnectionGuard}). */
+    private static void authorisedIf(RoutingContext ctx, boolean passed) {
+        if (passed) {
+            ConnectionGuard.authorised(ctx);
+        }
     }
 
     /** The typed contract's check, after the rune's (JSON and YAML bodies only: XML and form values are strings). */

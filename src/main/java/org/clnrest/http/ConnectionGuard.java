@@ -1,6 +1,6 @@
 package org.clnrest.http;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.vertx.core.Vertx;
@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
+import org.clnrest.util.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +20,15 @@ import org.slf4j.LoggerFactory;
  *       head trickled a byte at a time is never idle, yet never done);</li>
  *   <li>each request's body arrives within clnrest-body-timeout of its head, else 408 and the connection (or
  *       the HTTP/2 stream) is closed;</li>
- *   <li>a connection with no call in flight is closed after clnrest-idle-timeout. A call waiting on lightningd
- *       (waitanyinvoice may rightly wait for hours) keeps its connection: Vert.x's own idle timeout sees only
- *       bytes, not calls.</li>
+ *   <li>a connection with no call in flight is closed after clnrest-idle-timeout once a call on it has passed its
+ *       rune check ({@link #authorised}); until then, after the same short time as the first head (a refused
+ *       connection used to be kept 300 s: three processes reached the open-file limit in 25 s, issue 22). A call
+ *       waiting on lightningd (waitanyinvoice may rightly wait for hours) keeps its connection: Vert.x's own idle
+ *       timeout sees only bytes, not calls;</li>
+ *   <li>at most {@link #cap} connections at once (clnrest-max-connections, and well under the process's open-file
+ *       limit): at the cap the oldest connection that has made no authorised call is closed for the new one (strangers
+ *       compete among themselves), and with none, the new one is closed at once; both with a rate-limited log line;</li>
+ *   <li>a connection upgraded to a WebSocket leaves this guard: the notification transports time it.</li>
  * </ul>
  * It hooks the server (connections, request heads) and the router (the end of each request, through the
  * routing context's end handlers: the response's own end handler has one slot, which the router takes).
@@ -31,37 +38,76 @@ final class ConnectionGuard {
     /** At most this long for a new connection's first request head, whatever the idle timeout. */
     static final long MAX_HEAD_MS = 10_000;
     private static final String SEEN = "clnrest.guarded";
+    private static final String AUTHORISED = "clnrest.authorised";
 
     private static final class State {
         int active;
         long timer = -1;
+        boolean trusted;
     }
 
     private final Vertx vertx;
     private final long idleMs;
     private final long headMs;
     private final long bodyMs;
-    private final Map<HttpConnection, State> connections = new HashMap<>();
+    private final int cap;
+    /** Every guarded connection, oldest first: strangers are evicted in this order. */
+    private final Map<HttpConnection, State> connections = new LinkedHashMap<>();
+    private final RateLimitedLog atCap;
 
-    ConnectionGuard(Vertx vertx, long idleSeconds, long bodySeconds) {
+    ConnectionGuard(Vertx vertx, long idleSeconds, long bodySeconds, int maxConnections) {
         this.vertx = vertx;
         this.idleMs = idleSeconds * 1000;
         this.headMs = Math.min(idleMs, MAX_HEAD_MS);
         this.bodyMs = bodySeconds * 1000;
+        this.cap = OpenFiles.connectionCap(maxConnections);
+        this.atCap = new RateLimitedLog(vertx, LOG, 10_000, true);
+    }
+
+    /** The connection cap in force: clnrest-max-connections, lowered to fit the open-file limit. */
+    int cap() {
+        return cap;
+    }
+
+    /** Marks the request's connection as one that made an authorised call (called after the rune check passed). */
+    static void authorised(RoutingContext ctx) {
+        ctx.put(AUTHORISED, Boolean.TRUE);
     }
 
     /** The server's connection handler. */
     void onConnection(HttpConnection conn) {
+        if (connections.size() >= cap && !evictAStranger()) {
+            atCap.log("Closed a new connection: " + cap + " connections are open, all of them authorised (clnrest-max-connections)");
+            conn.close();
+            return;
+        }
         State st = new State();
         connections.put(conn, st);
         st.timer = vertx.setTimer(headMs, t -> {
             LOG.debug("Closed a connection that sent no request head within {} ms", headMs);
             conn.close();
         });
-        conn.closeHandler(v -> {
-            connections.remove(conn);
+        conn.closeHandler(v -> forget(conn));
+    }
+
+    private boolean evictAStranger() {
+        for (Map.Entry<HttpConnection, State> e : connections.entrySet()) {
+            if (!e.getValue().trusted) {
+                atCap.log("Closed the oldest connection that made no authorised call: " + cap + " connections are open (clnrest-max-connections)");
+                HttpConnection oldest = e.getKey();
+                forget(oldest);
+                oldest.close();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void forget(HttpConnection conn) {
+        State st = connections.remove(conn);
+        if (st != null) {
             vertx.cancelTimer(st.timer);
-        });
+        }
     }
 
     /** Called with each request head, before routing. */
@@ -86,16 +132,24 @@ final class ConnectionGuard {
             long body = req.isEnded() ? -1 : vertx.setTimer(bodyMs, t -> bodyTooSlow(req));
             ctx.addEndHandler(ar -> {
                 vertx.cancelTimer(body);
-                done(conn);
+                if (ctx.response().getStatusCode() == 101) {
+                    forget(conn); // a WebSocket now: the notification transports time it
+                    return;
+                }
+                done(conn, ctx.get(AUTHORISED) != null);
             });
         }
         ctx.next();
     }
 
-    private void done(HttpConnection conn) {
+    private void done(HttpConnection conn, boolean authorised) {
         State st = connections.get(conn);
-        if (st != null && --st.active == 0) {
-            st.timer = vertx.setTimer(idleMs, t -> conn.close());
+        if (st == null) {
+            return;
+        }
+        st.trusted |= authorised;
+        if (--st.active == 0) {
+            st.timer = vertx.setTimer(st.trusted ? idleMs : headMs, t -> conn.close());
         }
     }
 
@@ -109,7 +163,7 @@ final class ConnectionGuard {
             req.response().reset();
         } else if (!req.response().headWritten()) {
             req.response().setStatusCode(e.status()).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
-                    .end(e.body().toBuffer()).onComplete(v -> req.connection().close());
+                    .end(e.body().toBuffer()).onComplete(v -> LingeringClose.after(vertx, req));
         } else {
             req.connection().close();
         }

@@ -23,10 +23,12 @@ final class Failures {
     private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
 
     private final RefusalLog refusals = new RefusalLog(LOG, "Refused a REST call");
+    private final io.vertx.core.Vertx vertx;
     private final Cors cors;
     private final long bodyLimit;
 
-    Failures(Cors cors, long bodyLimit) {
+    Failures(io.vertx.core.Vertx vertx, Cors cors, long bodyLimit) {
+        this.vertx = vertx;
         this.cors = cors;
         this.bodyLimit = bodyLimit;
     }
@@ -81,7 +83,7 @@ final class Failures {
         LOG.debug("Invalid HTTP request: {}", failure == null ? "?" : JavaNames.strip(failure.getMessage()));
         cors.headers(req.response(), req.getHeader("Origin"));
         req.response().setStatusCode(e.status()).putHeader("Content-Type", "application/json")
-                .putHeader("Connection", "close").end(e.body().toBuffer()).onComplete(v -> req.connection().close());
+                .putHeader("Connection", "close").end(e.body().toBuffer()).onComplete(v -> LingeringClose.afterBadHead(vertx, req.connection()));
     }
 
     static void send(RoutingContext ctx, ApiError e) {

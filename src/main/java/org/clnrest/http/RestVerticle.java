@@ -48,6 +48,7 @@ public class RestVerticle extends AbstractVerticle {
     private ServedContract served;
     private RequestValidation validation;
     private ConnectionGuard guard;
+    static final long TLS_HANDSHAKE_SECONDS = 5;
     private Failures failures;
     private HttpServer server;
     /** Registered dynamic paths: a snapshot replaced on each {@link Bus#PATHS_CHANGED}. */
@@ -72,9 +73,10 @@ public class RestVerticle extends AbstractVerticle {
         Uptime.log(LOG, "contract read");
         served = new ServedContract(vertx, contract);
         validation = config.get(Options.VALIDATE_REQUESTS) ? new RequestValidation(contract.json) : null;
-        guard = new ConnectionGuard(vertx, config.get(Options.IDLE_TIMEOUT), config.get(Options.BODY_TIMEOUT));
+        guard = new ConnectionGuard(vertx, config.get(Options.IDLE_TIMEOUT), config.get(Options.BODY_TIMEOUT),
+                config.get(Options.MAX_CONNECTIONS).intValue());
         Cors cors = new Cors(config.get(Options.CSP), config.get(Options.CORS_ORIGINS));
-        failures = new Failures(cors, config.get(Options.BODY_LIMIT));
+        failures = new Failures(vertx, cors, config.get(Options.BODY_LIMIT));
         return followDynamicPaths()
                 .compose(v -> Contract.preloadedForRouter(vertx, contract))
                 .onSuccess(c -> Uptime.log(LOG, "router contract loaded"))
@@ -143,7 +145,8 @@ public class RestVerticle extends AbstractVerticle {
         Notifications.serverOptions(options);
         if (config.https()) {
             try {
-                options.setSsl(true)
+                // A stranger's TLS handshake holds a descriptor before any connection limit sees it: 5 s at most.
+                options.setSsl(true).setSslHandshakeTimeout(TLS_HANDSHAKE_SECONDS)
                         .setKeyCertOptions(ServerTls.keyCert(config.certsDir()))
                         .setSslEngineOptions(ServerTls.engine())
                         .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));

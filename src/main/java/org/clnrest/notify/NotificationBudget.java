@@ -1,5 +1,6 @@
 package org.clnrest.notify;
 
+import org.clnrest.util.RateLimitedLog;
 import java.util.LinkedHashSet;
 import java.util.Set;
 

@@ -1,5 +1,6 @@
 package org.clnrest.notify;
 
+import org.clnrest.util.RateLimitedLog;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
@@ -43,6 +44,12 @@ final class NotificationSocket {
     private final RuneWatch runeWatch;
     private final RateLimitedLog refusals;
     private final Set<Client> clients = new HashSet<>();
+    /**
+     * Clients not yet authorised (waiting for their rune, or for checkrune), at most {@link #MAX_WAITING}: a
+     * stranger's WebSockets live {@code authMs} each, and past this many a new one is refused with 503 (issue 22).
+     */
+    static final int MAX_WAITING = 2048;
+    private int waiting;
 
     NotificationSocket(Vertx vertx, RuneCheck runes, Timeouts timeouts, NotificationBudget budget, RuneWatch runeWatch,
                        RateLimitedLog refusals) {
@@ -75,6 +82,11 @@ final class NotificationSocket {
             }
         }
         String given = rune == null || rune.isBlank() ? null : rune.trim();
+        if (waiting >= MAX_WAITING) {
+            refusals.log("Refused a notification WebSocket: " + MAX_WAITING + " clients are waiting for their rune check");
+            SocketIoServer.error(ctx, 503, -32000, "Server busy: " + MAX_WAITING + " WebSocket clients are waiting for their rune check");
+            return;
+        }
         req.toWebSocket().onSuccess(ws -> {
             FlushCoalescing.on(req.connection());
             new Client(ws, given);
@@ -111,10 +123,12 @@ final class NotificationSocket {
         private String rune;
         private boolean checking;
         private boolean closed;
+        private boolean counted = true;
         private long authTimer = -1;
 
         Client(ServerWebSocket ws, String headerRune) {
             this.ws = ws;
+            waiting++;
             this.account = budget.open(this);
             this.heartbeat = new Heartbeat(vertx, timeouts, () -> ws.writePing(Buffer.buffer("clnrest")), () -> close(1001, "ping timeout"));
             ws.exceptionHandler(e -> close(1009, "Message too big"));
@@ -163,6 +177,7 @@ final class NotificationSocket {
                 }
                 if (ar.succeeded()) {
                     rune = given;
+                    notWaiting();
                     clients.add(this);
                     Metrics.stats().notifications().clientConnected();
                     runeWatch.watch(given, this);
@@ -208,6 +223,13 @@ final class NotificationSocket {
             }
         }
 
+        private void notWaiting() {
+            if (counted) {
+                counted = false;
+                waiting--;
+            }
+        }
+
         @Override
         public void drop(CloseReason reason) {
             close(1008, "Notification buffers full");
@@ -230,6 +252,7 @@ final class NotificationSocket {
                 return;
             }
             closed = true;
+            notWaiting();
             vertx.cancelTimer(authTimer);
             heartbeat.stop();
             account.close();

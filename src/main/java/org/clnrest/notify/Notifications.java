@@ -1,5 +1,6 @@
 package org.clnrest.notify;
 
+import org.clnrest.util.RateLimitedLog;
 import java.util.Map;
 
 import io.vertx.core.Handler;
@@ -44,6 +45,9 @@ public final class Notifications {
                 .setMaxWebSocketMessageSize(EngineIoPacket.MAX_PAYLOAD)
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false)
+                // After the server's close frame (4401 to a client that never sent its rune, say), the TCP connection
+                // is closed within 1 s whether or not the client answers it (Vert.x waits 10 s by default).
+                .setWebSocketClosingTimeout(1)
                 .addWebSocketSubProtocol(NotificationSocket.SUBPROTOCOL);
     }
 

@@ -105,6 +105,7 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
             }
             if (ar.succeeded()) {
                 namespaces.put(ns, NsState.CONNECTED);
+                server.authorised(session);
                 runeOf.put(ns, given);
                 count();
                 server.runeWatch.watch(given, this);

@@ -1,5 +1,6 @@
 package org.clnrest.notify;
 
+import org.clnrest.util.RateLimitedLog;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -35,7 +36,17 @@ final class SocketIoServer {
     final RuneWatch runeWatch;
     final RateLimitedLog refusals;
     private final NotificationBudget budget;
+    /**
+     * Sessions open at once, and of those the ones no namespace CONNECT has been accepted for yet: a stranger's
+     * handshakes without a rune (issue 22: 385,000 sessions in 80 s, each kept 45 s, filled the heap). Past
+     * {@link #MAX_PENDING} the oldest unauthorised session is closed for the new one (a client that CONNECTs with a
+     * good rune is out of reach within milliseconds); past {@link #MAX_SESSIONS} a handshake is refused with 503.
+     */
+    static final int MAX_SESSIONS = 8192;
+    static final int MAX_PENDING = 2048;
+
     private final Map<String, EngineIoSession> sessions = new HashMap<>();
+    private final java.util.LinkedHashSet<EngineIoSession> pending = new java.util.LinkedHashSet<>();
     private final Map<EngineIoSession, SocketIoClient> clients = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
 
@@ -79,6 +90,9 @@ final class SocketIoServer {
                 error(ctx, 400, 2, "Bad handshake method");
                 return;
             }
+            if (full(ctx)) {
+                return;
+            }
             EngineIoSession fresh = open(req.getHeader("rune"));
             fresh.openPolling(ctx, clients.get(fresh));
         } else if (!s.onPolling() || (req.method() != HttpMethod.GET && req.method() != HttpMethod.POST)) {
@@ -97,6 +111,9 @@ final class SocketIoServer {
             return;
         }
         String rune = req.getHeader("rune");
+        if (s == null && full(ctx)) {
+            return;
+        }
         req.toWebSocket().onSuccess(socket -> {
             FlushCoalescing.on(req.connection());
             if (s == null) {
@@ -110,12 +127,38 @@ final class SocketIoServer {
         }).onFailure(e -> { }); // the client went away during the handshake: nothing was created
     }
 
+    /** At the session cap: refused as the reference server refuses a handshake it does not allow (code 4). */
+    private boolean full(RoutingContext ctx) {
+        if (sessions.size() < MAX_SESSIONS) {
+            return false;
+        }
+        refusals.log("Refused a Socket.IO handshake: " + MAX_SESSIONS + " sessions are open");
+        error(ctx, 503, 4, "Server busy: " + MAX_SESSIONS + " sessions are open");
+        return true;
+    }
+
     private EngineIoSession open(String rune) {
         String sid = newId();
-        EngineIoSession s = new EngineIoSession(sid, vertx, timeouts, budget, () -> clients.remove(sessions.remove(sid)));
+        EngineIoSession[] self = {null};
+        EngineIoSession s = new EngineIoSession(sid, vertx, timeouts, budget, () -> {
+            pending.remove(self[0]);
+            clients.remove(sessions.remove(sid));
+        });
+        self[0] = s;
         sessions.put(sid, s);
+        pending.add(s);
+        if (pending.size() > MAX_PENDING) {
+            EngineIoSession oldest = pending.iterator().next();
+            pending.remove(oldest);
+            oldest.close(CloseReason.CONNECT_TIMEOUT);
+        }
         clients.put(s, new SocketIoClient(this, s, rune));
         return s;
+    }
+
+    /** A namespace CONNECT of {@code s} was accepted: it is no longer a stranger's session. */
+    void authorised(EngineIoSession s) {
+        pending.remove(s);
     }
 
     /** Emit one batch ({@code {"<topic>": {...}}} each) as {@code message} events to every connected namespace. */

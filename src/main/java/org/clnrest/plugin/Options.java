@@ -60,7 +60,10 @@ public final class Options {
             "Bytes of notifications kept for all notification clients together (default 67108864); past it the clients holding the most are disconnected");
     public static final Option<Long> IDLE_TIMEOUT = Option.whole("clnrest-idle-timeout", 300L, 1, 86_400,
             "should be a number of seconds between 1 and 86400.",
-            "Seconds before an idle HTTP or WebSocket connection is closed, and at most 10 s for a new one to send its first request head (default 300)");
+            "Seconds before an idle HTTP connection that made an authorised call is closed (default 300); a new connection, or one that made none, gets at most 10 s");
+    public static final Option<Long> MAX_CONNECTIONS = Option.whole("clnrest-max-connections", 4096L, 16, 1_000_000,
+            "should be a number of connections between 16 and 1000000.",
+            "Connections open at once (default 4096, lowered to fit the open-file limit); at the cap the oldest connection that made no authorised call is closed for a new one");
     public static final Option<Boolean> VALIDATE_REQUESTS = Option.bool("clnrest-validate-requests", false,
             "Check JSON/YAML params of the methods the typed contract knows, after the rune check, before calling lightningd (default false: lightningd judges them, as upstream)");
     public static final Option<String> CLUSTER = Option.string("clnrest-cluster", null,
@@ -95,7 +98,7 @@ public final class Options {
 
     /** In validation order: upstream's first, then ours. */
     public static final List<Option<?>> ALL = List.of(PORT, PROTOCOL, HOST, CERTS, CSP, CORS_ORIGINS, SWAGGER_ROOT,
-            BODY_LIMIT, REQUEST_MEMORY, BODY_TIMEOUT, NOTIFICATION_BUFFER, NOTIFICATION_BUFFER_TOTAL, IDLE_TIMEOUT, VALIDATE_REQUESTS,
+            BODY_LIMIT, REQUEST_MEMORY, BODY_TIMEOUT, NOTIFICATION_BUFFER, NOTIFICATION_BUFFER_TOTAL, IDLE_TIMEOUT, MAX_CONNECTIONS, VALIDATE_REQUESTS,
             CLUSTER, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_CONFIG, CLUSTER_CERTS, CLUSTER_TLS, CONNECT_HOST, CONNECT_PORT, SERVER_NAMES,
             METRICS_PORT, METRICS_HOST);
 

@@ -390,6 +390,33 @@ class HostileClientIT {
         assertTrue(answer.startsWith("HTTP/1.1 201"), answer);
     }
 
+    // ---- strangers: sessions, refused connections, early answers (issue 22) ----------------------------
+
+    @Test
+    void aSessionFloodEvictsTheOldestStrangers() throws Exception {
+        StrangerAttacks.sessionFloodEvictsTheOldestStrangers(h, tls);
+    }
+
+    @Test
+    void aSessionThatNeverConnectsIsGoneWithinSeconds() throws Exception {
+        StrangerAttacks.aSessionThatNeverConnectsIsGoneWithinSeconds(h, tls);
+    }
+
+    @Test
+    void aRefusedConnectionIsClosedWithinSeconds() throws Exception {
+        StrangerAttacks.aRefusedConnectionIsClosedWithinSeconds(h, tls);
+    }
+
+    @Test
+    void anEarly413IsAlwaysRead() throws Exception {
+        StrangerAttacks.anEarly413IsAlwaysRead(h, h.dir);
+    }
+
+    @Test
+    void aSilentWebSocketIsGoneSoonAfterItsClose() throws Exception {
+        StrangerAttacks.aSilentWebSocketIsGoneSoonAfterItsClose(h, tls);
+    }
+
     // ---- runes: malformed, refused again and again, strangers' floods (issue 22) --------------------------
 
     @Test

@@ -1,5 +1,6 @@
 package org.clnrest.notify;
 
+import org.clnrest.util.RateLimitedLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

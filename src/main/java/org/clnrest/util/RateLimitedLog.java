@@ -1,4 +1,4 @@
-package org.clnrest.notify;
+package org.clnrest.util;
 
 import io.vertx.core.Vertx;
 
@@ -9,7 +9,7 @@ import org.slf4j.Logger;
  * at once, the others within the window are counted and written as one line when the window ends, so lightningd's
  * log gets at most one line per window however fast they come.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
     private final Vertx vertx;
     private final Logger log;
     private final long windowMs;
@@ -18,14 +18,14 @@ final class RateLimitedLog {
     private long count;
     private String last;
 
-    RateLimitedLog(Vertx vertx, Logger log, long windowMs, boolean warn) {
+    public RateLimitedLog(Vertx vertx, Logger log, long windowMs, boolean warn) {
         this.vertx = vertx;
         this.log = log;
         this.windowMs = windowMs;
         this.warn = warn;
     }
 
-    void log(String line) {
+    public void log(String line) {
         if (open) {
             count++;
             last = line;

@@ -1,0 +1,140 @@
+package org.clnrest.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+import org.clnrest.Harness;
+import org.clnrest.tls.TlsIdentityIT;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connection cap (issue 22), at and past it, with {@code clnrest-max-connections=32}: strangers (connections
+ * that made no authorised call) compete among themselves, the oldest closed for a new one; connections that made an
+ * authorised call are never closed for anyone, and once all 32 have, a new connection is closed at once.
+ */
+class ConnectionCapIT {
+    static final int CAP = 32;
+    static Harness h;
+    static SSLContext tls;
+    static String rune;
+
+    @BeforeAll
+    static void start() throws Exception {
+        h = Harness.start(b -> b.option("clnrest-max-connections", CAP));
+        tls = TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem"));
+        rune = h.node.createRune(null);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        h.close();
+    }
+
+    @Test
+    void strangersAreEvictedForNewcomersAndAuthorisedConnectionsAreKept() throws Exception {
+        List<SSLSocket> strangers = new ArrayList<>();
+        List<SSLSocket> trusted = new ArrayList<>();
+        try {
+            for (int i = 0; i < CAP; i++) { // at the cap: all strangers, from four addresses
+                strangers.add(open("127.0.0." + (2 + i % 4)));
+            }
+            // Past it: each authorised newcomer closes the oldest stranger, in order.
+            for (int i = 0; i < CAP; i++) {
+                SSLSocket s = open("127.0.0.1");
+                trusted.add(s);
+                assertEquals(201, call(s, rune), "an authorised newcomer at the cap is served");
+                assertTrue(closedWithin(strangers.get(i), 5_000), "the oldest stranger, #" + i + ", was closed for it");
+            }
+            // All authorised: a newcomer is closed at once, and nobody else is touched.
+            SSLSocket late = open("127.0.0.2");
+            assertTrue(closedWithin(late, 5_000), "past the cap with every connection authorised, the newcomer is closed");
+            late.close();
+            h.node.awaitLog(l -> l.contains("connections are open, all of them authorised"), Duration.ofSeconds(10));
+            for (SSLSocket s : trusted) {
+                assertEquals(201, call(s, rune), "authorised connections keep working at the cap");
+            }
+            // One freed place is used again.
+            trusted.remove(0).close();
+            SSLSocket again = awaitServed();
+            trusted.add(again);
+        } finally {
+            for (SSLSocket s : strangers) {
+                s.close();
+            }
+            for (SSLSocket s : trusted) {
+                s.close();
+            }
+        }
+    }
+
+    private SSLSocket awaitServed() throws Exception {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            SSLSocket s = open("127.0.0.1");
+            try {
+                if (call(s, rune) == 201) {
+                    return s;
+                }
+            } catch (IOException closedAtOnce) {
+                // the server had not yet seen the freed connection's close: try again
+            }
+            s.close();
+            assertTrue(System.nanoTime() < until, "a freed place is used again");
+        }
+    }
+
+    private static SSLSocket open(String from) throws IOException {
+        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket();
+        s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+        s.connect(new InetSocketAddress("127.0.0.1", h.port), 10_000);
+        s.startHandshake();
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** POST /v1/getinfo on a kept-alive connection: the status. */
+    private static int call(SSLSocket s, String rune) throws IOException {
+        s.getOutputStream().write(("POST /v1/getinfo HTTP/1.1\r\nHost: x\r\nRune: " + rune + "\r\nContent-Length: 0\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed: " + head.toString(StandardCharsets.ISO_8859_1));
+            }
+            head.write(b);
+        }
+        String h = head.toString(StandardCharsets.ISO_8859_1);
+        int length = Integer.parseInt(h.replaceAll("(?si).*content-length: *(\\d+).*", "$1").trim());
+        in.readNBytes(length);
+        return Integer.parseInt(h.substring(9, 12));
+    }
+
+    private static boolean closedWithin(SSLSocket s, int ms) throws IOException {
+        s.setSoTimeout(ms);
+        try {
+            return s.getInputStream().read() < 0;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+}
