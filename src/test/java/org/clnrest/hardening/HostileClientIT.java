@@ -371,8 +371,9 @@ class HostileClientIT {
             String answer = raw("POST " + path + " HTTP/1.1\r\nHost: x\r\nRune: " + getinfoOnly + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             assertTrue(answer.startsWith("HTTP/1.1 401"), path + " -> " + answer);
             assertTrue(answer.contains("Not permitted: method is not equal to getinfo"), path + " -> " + answer);
-            assertEquals(List.of("getinfo-admin"), h.checkrunesWith(getinfoOnly).stream()
-                    .map(c -> c.getJsonObject("params").getString("method")).toList(), path + ": the route's restriction was checked");
+            // The route's restriction is what was asked (once: the same refused question is then answered from memory).
+            assertTrue(h.checkrunesWith(getinfoOnly).stream().allMatch(c -> "getinfo-admin".equals(c.getJsonObject("params").getString("method"))),
+                    path + ": the route's restriction was checked: " + h.checkrunesWith(getinfoOnly));
         }
         String doc = http.send(request("/openapi.json").GET().build(), HttpResponse.BodyHandlers.ofString()).body();
         assertFalse(doc.contains("getinfo-admin"), "strangers do not read a route's rune restrictions");
@@ -410,6 +411,11 @@ class HostileClientIT {
     @Test
     void anEarly413IsAlwaysRead() throws Exception {
         StrangerAttacks.anEarly413IsAlwaysRead(h, h.dir);
+    }
+
+    @Test
+    void aStalledTlsHandshakeIsDroppedWithinSeconds() throws Exception {
+        StrangerAttacks.aStalledTlsHandshakeIsDroppedWithinSeconds(h);
     }
 
     @Test

@@ -117,6 +117,25 @@ final class StrangerAttacks {
         assertEquals(List.of(), lost, "every upload read its 413");
     }
 
+    /** A TCP connection that never starts its TLS handshake holds its descriptor 5 s at most. */
+    static void aStalledTlsHandshakeIsDroppedWithinSeconds(Harness h) throws Exception {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.3"), 0));
+            s.connect(new InetSocketAddress("127.0.0.1", h.port), 10_000);
+            s.setSoTimeout(30_000);
+            long t0 = System.nanoTime();
+            int got;
+            try {
+                got = s.getInputStream().read();
+            } catch (IOException reset) {
+                got = -1;
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(-1, got);
+            assertTrue(ms < 8_000, "a silent TCP connection dropped after " + ms + " ms");
+        }
+    }
+
     /** A plain WebSocket that never sends its rune: close 4401 at 5 s, and its TCP connection gone soon after (was 15 s). */
     static void aSilentWebSocketIsGoneSoonAfterItsClose(Harness h, SSLContext tls) throws Exception {
         try (SSLSocket s = open(h, tls, InetAddress.getByName("127.0.0.2"))) {
