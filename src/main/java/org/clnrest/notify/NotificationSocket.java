@@ -83,8 +83,7 @@ final class NotificationSocket {
         }
         String given = rune == null || rune.isBlank() ? null : rune.trim();
         req.toWebSocket().onSuccess(ws -> {
-            FlushCoalescing.on(req.connection());
-            new Client(ws, given);
+            new Client(ws, ChannelOutbound.of(req.connection()), given);
         }).onFailure(e -> { });
     }
 
@@ -116,6 +115,7 @@ final class NotificationSocket {
     /** One client: waiting for its rune, then authorised (in {@link #clients}), then closed. */
     private final class Client implements NotificationBudget.Droppable, RuneWatch.Holder {
         private final ServerWebSocket ws;
+        private final ChannelOutbound out;
         private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
         private final NotificationBudget.Account account;
         private final Heartbeat heartbeat;
@@ -124,8 +124,9 @@ final class NotificationSocket {
         private boolean closed;
         private long authTimer = -1;
 
-        Client(ServerWebSocket ws, String headerRune) {
+        Client(ServerWebSocket ws, ChannelOutbound out, String headerRune) {
             this.ws = ws;
+            this.out = out;
             this.account = budget.open(this);
             this.heartbeat = new Heartbeat(vertx, timeouts, () -> ws.writePing(Buffer.buffer("clnrest")), () -> close(1001, "ping timeout"));
             ws.exceptionHandler(e -> close(1009, "Message too big"));
@@ -210,12 +211,12 @@ final class NotificationSocket {
         }
 
         private void flush() {
-            while (!closed && !outbox.isEmpty() && !ws.writeQueueFull()) {
+            while (!closed && !outbox.isEmpty() && out.writable()) {
                 Outgoing o = outbox.poll();
                 ws.writeTextMessage(o.text()).onComplete(ar -> account.release(o.bytes()));
             }
             if (!outbox.isEmpty() && !closed) {
-                ws.drainHandler(v -> flush());
+                out.whenWritable(this::flush);
             }
         }
 
@@ -231,8 +232,15 @@ final class NotificationSocket {
 
         private void close(int code, String reason) {
             if (!closed) {
+                outbox.forEach(o -> account.release(o.bytes()));
+                outbox.clear();
+                boolean unread = account.held() > 0;
                 closed();
-                ws.close((short) code, truncate(reason));
+                if (unread) {
+                    out.abort(); // a close frame behind bytes the client does not read would never reach it
+                } else {
+                    ws.close((short) code, truncate(reason));
+                }
             }
         }
 
@@ -245,6 +253,7 @@ final class NotificationSocket {
             heartbeat.stop();
             account.close();
             outbox.clear();
+            out.whenWritable(null);
             clients.remove(this);
             if (rune != null) {
                 runeWatch.unwatch(rune, this);

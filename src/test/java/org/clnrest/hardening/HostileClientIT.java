@@ -60,6 +60,8 @@ class HostileClientIT {
     static SSLContext tls;
     static HttpClient http;
     static Prober prober;
+    /** The plugin's Prometheus port: what it holds (direct memory, notification buffers), as an operator sees it. */
+    static int metricsPort;
     /** The test running now, for the prober's report. */
     static volatile String current = "start";
 
@@ -70,7 +72,9 @@ class HostileClientIT {
 
     @BeforeAll
     static void start() throws Exception {
+        metricsPort = Harness.freePort();
         h = Harness.start(b -> b.option("clnrest-body-timeout", BODY_TIMEOUT).option("clnrest-validate-requests", true)
+                .option("clnrest-metrics-port", metricsPort)
                 .option("clnrest-request-memory", REQUEST_MEMORY)
                 .env("CLNREST_JAVA_OPTS", (SocketIoAttacks.RECHECK_FAST + " " + System.getProperty("hostile.jvm", "")).trim()));
         rune = h.node.createRune(null);
@@ -407,8 +411,8 @@ class HostileClientIT {
     }
 
     @Test
-    void stuckWebSocketClientsAreDroppedByTheGlobalNotificationCap() throws Exception {
-        SocketIoAttacks.stuckClientsAgainstTheGlobalCap(h, rune);
+    void stalledTlsClientsCannotExhaustDirectMemory() throws Exception {
+        MemoryAttacks.stalledTlsClients(h, rune, metricsPort);
     }
 
     @Test

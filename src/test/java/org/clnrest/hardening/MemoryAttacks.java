@@ -1,0 +1,112 @@
+package org.clnrest.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoublePredicate;
+
+import javax.net.ssl.SSLSocket;
+
+import io.vertx.core.json.JsonObject;
+
+import org.clnrest.Harness;
+import org.clnrest.metrics.MetricsIT;
+import org.clnrest.notify.RawClient;
+import org.clnrest.notify.SlowClientIT;
+
+/**
+ * Issue 22's memory family, each an attack on the plugin {@code h} that {@link HostileClientIT} runs beside its
+ * getinfo prober: what a client that does not read makes the plugin keep, in its queues and in netty's outbound
+ * buffers (direct memory, TLS records included), read from the plugin's own metrics ({@code metricsPort}).
+ */
+final class MemoryAttacks {
+    static final long MIB = 1024 * 1024;
+    /** clnrest-notification-buffer-total's default. */
+    static final long TOTAL = 64 * MIB;
+
+    private MemoryAttacks() {}
+
+    /**
+     * 50 authorised Socket.IO WebSocket clients over TLS with 4 KiB receive buffers stop reading, and 15 MB of
+     * notifications (60 of 256 KiB) come in one go. The global cap drops the clients holding the most; what the
+     * others hold stays within it, and netty's direct memory within a few MiB a client; a client that reads gets
+     * what comes next. Before the fix (issue 22, item 4) the whole batch went into netty in one turn, TLS encrypted
+     * it into direct memory, dropped clients kept theirs behind a close frame they never read, and the event loop
+     * slept in the JDK's direct-memory allocator: getinfo got no answer in 10 s, and the plugin had to be killed.
+     */
+    static void stalledTlsClients(Harness h, String good, int metricsPort) throws Exception {
+        HttpClient plain = HttpClient.newHttpClient();
+        List<SSLSocket> stuck = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                stuck.add(SlowClientIT.connectAndStopReading(h, good));
+            }
+            awaitMetric(plain, metricsPort, "clnrest_socketio_clients", v -> v >= 50);
+            double directBefore = metric(plain, metricsPort, "clnrest_netty_direct_memory_used_bytes");
+            String pad = "x".repeat(256 * 1024);
+            for (int n = 0; n < 60; n++) {
+                h.node.notifyPlugins("stall_test", new JsonObject().put("n", n).put("pad", pad));
+            }
+            String line = h.node.awaitLog(l -> l.contains("clnrest-notification-buffer-total"), Duration.ofSeconds(30));
+            // Settled: nothing more is dropped, and what the survivors hold is within the global cap.
+            double buffered = awaitMetric(plain, metricsPort, "clnrest_socketio_buffered_bytes", v -> v > 0 && v <= TOTAL);
+            double clients = metric(plain, metricsPort, "clnrest_socketio_clients");
+            double direct = metric(plain, metricsPort, "clnrest_netty_direct_memory_used_bytes");
+            System.out.println("stalled TLS clients: " + (int) clients + " of 50 kept, " + (long) buffered / MIB + " MiB held; netty direct "
+                    + (long) directBefore / MIB + " -> " + (long) direct / MIB + " MiB (the JDK's own direct buffers: "
+                    + (long) MetricsIT.sample(MetricsIT.scrape(plain, metricsPort), "jvm_buffer_memory_used_bytes", "id=\"direct\"") / 1024
+                    + " KiB); RSS " + HostileClientIT.rssMiB() + " MiB; " + line);
+            assertTrue(clients >= 1 && clients < 50, "the global cap dropped the biggest holders: " + clients + " kept");
+            assertTrue(direct - directBefore < 64 * MIB, "netty's direct memory: " + directBefore + " -> " + direct);
+            getinfoFast(h, good);
+            // A client that reads gets what comes next, beside the stalled clients that are left.
+            RawClient.Ws reader = new RawClient(h).wsAt("/socket.io/?EIO=4&transport=websocket", Map.of("rune", good));
+            assertTrue(reader.nextNotPing(Duration.ofSeconds(10)).startsWith("0{"));
+            reader.send("40");
+            assertTrue(reader.nextNotPing(Duration.ofSeconds(10)).startsWith("40{"));
+            h.node.notifyPlugins("stall_after", new JsonObject().put("ok", true));
+            assertTrue(reader.awaitPrefix("42[\"message\",{\"stall_after\"", Duration.ofSeconds(10)).contains("\"ok\":true"));
+        } finally {
+            for (SSLSocket s : stuck) {
+                s.close();
+            }
+        }
+        // Their connections gone, nothing they held is kept.
+        assertEquals(0, awaitMetric(plain, metricsPort, "clnrest_socketio_buffered_bytes", v -> v == 0));
+        assertTrue(h.node.pluginProcesses().get(0).isAlive());
+    }
+
+    static double metric(HttpClient c, int port, String name) throws Exception {
+        return MetricsIT.sample(MetricsIT.scrape(c, port), name);
+    }
+
+    /** Scrape until {@code name} satisfies {@code until} (within 30 s): the value, or fails with the last one. */
+    static double awaitMetric(HttpClient c, int port, String name, DoublePredicate until) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        double v;
+        while (!until.test(v = metric(c, port, name))) {
+            assertTrue(System.nanoTime() < deadline, name + " stayed at " + v);
+            Thread.sleep(200); // polling the scrape endpoint: the metric has no event to await
+        }
+        return v;
+    }
+
+    /** A REST getinfo with a good rune answers 201 within a second. */
+    static void getinfoFast(Harness h, String rune) throws Exception {
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = HostileClientIT.http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + h.port + "/v1/getinfo"))
+                .timeout(Duration.ofSeconds(10)).header("Rune", rune).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(201, r.statusCode(), r.body());
+        assertTrue(ms < 1000, "getinfo took " + ms + " ms");
+    }
+}
