@@ -74,7 +74,7 @@ class HostileClientIT {
     static void start() throws Exception {
         metricsPort = Harness.freePort();
         h = Harness.start(b -> b.option("clnrest-body-timeout", BODY_TIMEOUT).option("clnrest-validate-requests", true)
-                .option("clnrest-metrics-port", metricsPort)
+                .option("clnrest-metrics-port", metricsPort).seededInvoices(MemoryAttacks.SEEDED_INVOICES)
                 .option("clnrest-request-memory", REQUEST_MEMORY)
                 .env("CLNREST_JAVA_OPTS", (SocketIoAttacks.RECHECK_FAST + " " + System.getProperty("hostile.jvm", "")).trim()));
         rune = h.node.createRune(null);
@@ -413,6 +413,11 @@ class HostileClientIT {
     @Test
     void stalledTlsClientsCannotExhaustDirectMemory() throws Exception {
         MemoryAttacks.stalledTlsClients(h, rune, metricsPort);
+    }
+
+    @Test
+    void largeRepliesNobodyReadsHoldOneSliceEach() throws Exception {
+        MemoryAttacks.largeRepliesNobodyReads(h, rune, metricsPort);
     }
 
     @Test

@@ -31,6 +31,8 @@ final class MemoryAttacks {
     static final long MIB = 1024 * 1024;
     /** clnrest-notification-buffer-total's default. */
     static final long TOTAL = 64 * MIB;
+    /** The node's invoices: listinvoices is then about 4 MB. */
+    static final int SEEDED_INVOICES = 10_000;
 
     private MemoryAttacks() {}
 
@@ -82,6 +84,46 @@ final class MemoryAttacks {
         // Their connections gone, nothing they held is kept.
         assertEquals(0, awaitMetric(plain, metricsPort, "clnrest_socketio_buffered_bytes", v -> v == 0));
         assertTrue(h.node.pluginProcesses().get(0).isAlive());
+    }
+
+    /**
+     * 30 TLS clients with 4 KiB receive buffers ask for a 4 MB reply in YAML (listinvoices of the node's 10,000
+     * seeded invoices, rendered whole) and read only its head. Each connection holds one 256 KiB slice (and its TLS
+     * records) at a time; a client that reads gets it whole. Before the fix the whole reply went into netty at once:
+     * netty's direct memory grew by ... MiB (TLS-encrypted copies of 30 replies nobody read).
+     */
+    static void largeRepliesNobodyReads(Harness h, String good, int metricsPort) throws Exception {
+        HttpClient plain = HttpClient.newHttpClient();
+        double before = metric(plain, metricsPort, "clnrest_netty_direct_memory_used_bytes");
+        String request = "POST /v1/listinvoices HTTP/1.1\r\nHost: x\r\nRune: " + good + "\r\nAccept: application/yaml\r\nConnection: close\r\n"
+                + "Content-Length: 0\r\n\r\n";
+        List<SSLSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 30; i++) {
+                SSLSocket s = (SSLSocket) HostileClientIT.tls.getSocketFactory().createSocket();
+                sockets.add(s);
+                s.setReceiveBufferSize(4096);
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", h.port), 10_000);
+                s.setSoTimeout(60_000);
+                s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+            }
+            for (SSLSocket s : sockets) {
+                byte[] head = s.getInputStream().readNBytes(12); // the answer has begun; the rest stays unread
+                assertEquals("HTTP/1.1 201", new String(head, java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            double held = metric(plain, metricsPort, "clnrest_netty_direct_memory_used_bytes");
+            System.out.println("large replies nobody reads: netty direct " + (long) before / MIB + " -> " + (long) held / MIB
+                    + " MiB with 30 replies of 4 MB waiting; RSS " + HostileClientIT.rssMiB() + " MiB");
+            assertTrue(held - before < 48 * MIB, "netty's direct memory grew from " + before + " to " + held);
+            getinfoFast(h, good);
+            String whole = HostileClientIT.readAll(sockets.get(0));
+            assertTrue(whole.length() > 4_000_000 && whole.contains("seed-9999"), "a reader gets the reply whole: " + whole.length());
+        } finally {
+            for (SSLSocket s : sockets) {
+                s.close();
+            }
+        }
     }
 
     static double metric(HttpClient c, int port, String name) throws Exception {
