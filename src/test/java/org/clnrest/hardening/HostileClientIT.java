@@ -62,6 +62,8 @@ class HostileClientIT {
     static Prober prober;
     /** The plugin's Prometheus port: what it holds (direct memory, notification buffers), as an operator sees it. */
     static int metricsPort;
+    /** The plugin's RSS at rest, before any attack. */
+    static long restingRssMiB;
     /** The test running now, for the prober's report. */
     static volatile String current = "start";
 
@@ -82,6 +84,7 @@ class HostileClientIT {
         http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         prober = new Prober();
         prober.probe(); // the first call pays for the TLS handshake and the JIT of a cold plugin: not an attack's cost
+        restingRssMiB = rssMiB();
         prober.start();
     }
 
@@ -418,6 +421,11 @@ class HostileClientIT {
     @Test
     void largeRepliesNobodyReadsHoldOneSliceEach() throws Exception {
         MemoryAttacks.largeRepliesNobodyReads(h, rune, metricsPort);
+    }
+
+    @Test
+    void memoryIsGivenBackAfterAFlood() throws Exception {
+        MemoryAttacks.memoryIsGivenBackAfterAFlood(h, rune, restingRssMiB);
     }
 
     @Test

@@ -90,7 +90,7 @@ final class MemoryAttacks {
      * 30 TLS clients with 4 KiB receive buffers ask for a 4 MB reply in YAML (listinvoices of the node's 10,000
      * seeded invoices, rendered whole) and read only its head. Each connection holds one 256 KiB slice (and its TLS
      * records) at a time; a client that reads gets it whole. Before the fix the whole reply went into netty at once:
-     * netty's direct memory grew by ... MiB (TLS-encrypted copies of 30 replies nobody read).
+     * netty's direct memory grew by 45 MiB (TLS-encrypted replies nobody read, the kernel's socket buffers holding the rest) and the prober's getinfo took 1.3 s.
      */
     static void largeRepliesNobodyReads(Harness h, String good, int metricsPort) throws Exception {
         HttpClient plain = HttpClient.newHttpClient();
@@ -115,7 +115,7 @@ final class MemoryAttacks {
             double held = metric(plain, metricsPort, "clnrest_netty_direct_memory_used_bytes");
             System.out.println("large replies nobody reads: netty direct " + (long) before / MIB + " -> " + (long) held / MIB
                     + " MiB with 30 replies of 4 MB waiting; RSS " + HostileClientIT.rssMiB() + " MiB");
-            assertTrue(held - before < 48 * MIB, "netty's direct memory grew from " + before + " to " + held);
+            assertTrue(held - before < 16 * MIB, "netty's direct memory grew from " + before + " to " + held);
             getinfoFast(h, good);
             String whole = HostileClientIT.readAll(sockets.get(0));
             assertTrue(whole.length() > 4_000_000 && whole.contains("seed-9999"), "a reader gets the reply whole: " + whole.length());
@@ -124,6 +124,41 @@ final class MemoryAttacks {
                 s.close();
             }
         }
+    }
+
+    /**
+     * Memory after load (issue 22, low): 30 clients take the 4 MB YAML reply, three at a time (each rendered whole in the heap),
+     * then RSS must come back within 64 MiB of what it was at rest ({@code restingMiB}, after the suite's first calls)
+     * within 60 s, while the prober goes on calling. Before: the serial GC never gave the grown heap back, RSS
+     * stayed at 270 MiB (271 just after the load, 104 at rest).
+     */
+    static void memoryIsGivenBackAfterAFlood(Harness h, String good, long restingMiB) throws Exception {
+        String request = "POST /v1/listinvoices HTTP/1.1\r\nHost: x\r\nRune: " + good + "\r\nAccept: application/yaml\r\n"
+                + "Connection: close\r\nContent-Length: 0\r\n\r\n";
+        // Three at a time: the plugin renders on its worker threads, and more at once would starve the event loop of
+        // a loaded two-core machine's CPU (the prober's calls would wait for CPU, not for memory).
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<String>> replies = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                replies.add(pool.submit(() -> HostileClientIT.raw(request)));
+            }
+            for (java.util.concurrent.Future<String> r : replies) {
+                assertTrue(r.get(120, java.util.concurrent.TimeUnit.SECONDS).startsWith("HTTP/1.1 201"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long peak = HostileClientIT.rssMiB();
+        long t0 = System.nanoTime();
+        long rss;
+        while ((rss = HostileClientIT.rssMiB()) > restingMiB + 64) {
+            assertTrue(System.nanoTime() - t0 < 60_000_000_000L, "RSS still " + rss + " MiB 60 s after the load (resting "
+                    + restingMiB + " MiB, " + peak + " MiB just after it)");
+            Thread.sleep(500); // polling /proc: the kernel tells nobody when pages go back
+        }
+        System.out.println("memory given back: RSS resting " + restingMiB + " MiB, " + peak + " MiB after the flood, " + rss
+                + " MiB " + (System.nanoTime() - t0) / 1_000_000_000L + " s later");
     }
 
     static double metric(HttpClient c, int port, String name) throws Exception {
