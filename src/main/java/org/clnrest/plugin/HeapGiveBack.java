@@ -48,11 +48,9 @@ public final class HeapGiveBack {
             askedThisSpell = true;
             // The serial GC damps shrinking over consecutive full collections (none at the first, 10 % at the second,
             // 40 % at the third, all from the fourth: CardGeneration::compute_new_size), for programs that call
-            // System.gc() between phases: up to four, until the heap stops shrinking. Each costs milliseconds when
-            // little is live, which is the case here.
-            long before = Long.MAX_VALUE;
-            for (int i = 0; i < 4 && Runtime.getRuntime().totalMemory() < before; i++) {
-                before = Runtime.getRuntime().totalMemory();
+            // System.gc() between phases: up to four, until the heap is under the mark (the first may shrink nothing).
+            // Each costs milliseconds when little is live, which is the case here.
+            for (int i = 0; i < 4 && Runtime.getRuntime().totalMemory() > COMMITTED_OVER; i++) {
                 System.gc();
             }
             lastCollections = collections();
