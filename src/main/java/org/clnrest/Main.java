@@ -21,6 +21,7 @@ import org.clnrest.metrics.LazyMetrics;
 import org.clnrest.notify.NotificationBroadcaster;
 import org.clnrest.paths.PathRegistryVerticle;
 import org.clnrest.plugin.Env;
+import org.clnrest.plugin.HeapGiveBack;
 import org.clnrest.plugin.Options;
 import org.clnrest.plugin.PluginVerticle;
 import org.clnrest.plugin.RestConfig;
@@ -68,6 +69,7 @@ public final class Main {
             return;
         }
         ServerTls.preload(); // BoringSSL loads while Vert.x starts and lightningd sends init
+        HeapGiveBack.start();
         // The metrics SPI is plugged in now (Vert.x takes it only at creation) and stays empty unless init turns
         // metrics on: no Micrometer class is loaded while clnrest-metrics-port is unset.
         Vertx vertx = Vertx.builder().with(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4)

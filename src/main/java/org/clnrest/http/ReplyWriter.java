@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * A large JSON result comes as a stream from lightningd's socket ({@link org.clnrest.rpc.Rpc#callStreaming})
  * and goes out as it comes (chunked), with back-pressure both ways: the client reads, the socket is read; a
  * 100 MB reply is never held whole. Large results in other formats are rendered on a worker thread, and
- * written a slice at a time as the client reads, so that TLS encrypts only what can be sent.
+ * written a slice at a time as the client reads (the next once the last has reached the socket), so that TLS
+ * encrypts only what can be sent.
  */
 final class ReplyWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ReplyWriter.class);
@@ -79,21 +80,21 @@ final class ReplyWriter {
         }
     }
 
+    /**
+     * One slice in the connection at a time: the next is written when netty has written this one to the socket.
+     * (Vert.x's writeQueueFull() turns true only after netty reports the connection unwritable, on a later turn,
+     * and 16 more writes: a loop on it put the whole reply into netty in one turn, and TLS encrypted all of it into
+     * direct memory for a client that might never read it.)
+     */
     private static void writeSlices(HttpServerResponse res, Buffer body, int from) {
-        int at = from;
-        while (at < body.length()) {
-            if (res.closed()) {
-                return; // the client went away: drop the rest
-            }
-            if (res.writeQueueFull()) {
-                int resume = at;
-                res.drainHandler(v -> writeSlices(res, body, resume));
-                return;
-            }
-            int to = Math.min(body.length(), at + WRITE_SLICE);
-            res.write(body.slice(at, to));
-            at = to;
+        if (res.closed()) {
+            return; // the client went away: drop the rest
         }
-        res.end();
+        if (from >= body.length()) {
+            res.end();
+            return;
+        }
+        int to = Math.min(body.length(), from + WRITE_SLICE);
+        res.write(body.slice(from, to)).onSuccess(v -> writeSlices(res, body, to));
     }
 }

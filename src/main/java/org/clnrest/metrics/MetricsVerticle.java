@@ -2,11 +2,13 @@ package org.clnrest.metrics;
 
 import java.time.Duration;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.internal.PlatformDependent;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.VertxOptions;
@@ -49,6 +51,7 @@ public class MetricsVerticle extends AbstractVerticle {
                 .addLabels(Label.LOCAL).addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
                 .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS);
         LazyMetrics.INSTANCE.use(new MicrometerMetricsFactory(registry).metrics(new VertxOptions().setMetricsOptions(options)));
+        directMemory(registry);
         MicrometerStats stats = new MicrometerStats(registry);
         Metrics.install(stats);
         vertx.eventBus().localConsumer(Bus.NOTIFICATION, m -> stats.received.increment());
@@ -65,6 +68,18 @@ public class MetricsVerticle extends AbstractVerticle {
                     started.complete();
                 })
                 .onFailure(e -> started.fail("could not listen on " + url + " (metrics): " + e.getMessage()));
+    }
+
+    /**
+     * Netty's direct memory, as its own allocator counts it against io.netty.maxDirectMemory (the launcher makes netty
+     * allocate it itself: the JDK's {@code jvm_buffer_*} gauges do not see it then). What slow readers make the plugin
+     * hold beyond its heap: TLS records and frames waiting in outbound buffers (docs/security.md).
+     */
+    private static void directMemory(PrometheusMeterRegistry registry) {
+        Gauge.builder("clnrest.netty.direct.memory.used", () -> PlatformDependent.usedDirectMemory()).baseUnit("bytes")
+                .description("Direct memory netty has allocated (its pools' chunks included)").register(registry);
+        Gauge.builder("clnrest.netty.direct.memory.max", () -> PlatformDependent.maxDirectMemory()).baseUnit("bytes")
+                .description("io.netty.maxDirectMemory: past it an allocation fails and its connection is closed").register(registry);
     }
 
     /** Every timer a Prometheus histogram with {@link #BUCKETS}. */

@@ -67,9 +67,9 @@ final class EngineIoSession implements NotificationBudget.Droppable {
     }
 
     /** Open straight over a WebSocket. */
-    void openWebSocket(ServerWebSocket socket, Listener l) {
+    void openWebSocket(ServerWebSocket socket, ChannelOutbound out, Listener l) {
         listener = l;
-        ws = new WebSocketTransport(this, socket);
+        ws = new WebSocketTransport(this, socket, out);
         ws.sendNow(EngineIoPacket.open(sid, false, timeouts.pingIntervalMs(), timeouts.pingTimeoutMs()));
         opened();
     }
@@ -162,10 +162,10 @@ final class EngineIoSession implements NotificationBudget.Droppable {
     // ---- upgrade -----------------------------------------------------------------------------------------
 
     /** A WebSocket with this sid (checked with {@link #canUpgrade}) starts probing. */
-    void startUpgrade(ServerWebSocket socket) {
+    void startUpgrade(ServerWebSocket socket, ChannelOutbound out) {
         state = SessionState.UPGRADING;
         probed = false;
-        probe = new WebSocketTransport(this, socket);
+        probe = new WebSocketTransport(this, socket, out);
         upgradeTimer = vertx.setTimer(timeouts.upgradeTimeoutMs(), t -> {
             upgradeTimer = -1;
             abortUpgrade();
@@ -200,7 +200,7 @@ final class EngineIoSession implements NotificationBudget.Droppable {
         upgradeTimer = -1;
         WebSocketTransport p = probe;
         probe = null;
-        p.close();
+        p.close(false);
         if (state == SessionState.UPGRADING) {
             state = SessionState.OPEN;
         }
@@ -271,16 +271,23 @@ final class EngineIoSession implements NotificationBudget.Droppable {
         heartbeat.stop();
         vertx.cancelTimer(upgradeTimer);
         vertx.cancelTimer(closingTimer);
-        account.close();
+        outbox.forEach(o -> account.release(o.bytes()));
         outbox.clear();
+        // Bytes still on their way out of a connection: a client that does not read them would keep them there until
+        // a close handshake or poll gave up, uncounted once the account is closed. Its connections are closed at once.
+        boolean unread = account.held() > 0 || reason == CloseReason.PING_TIMEOUT;
+        account.close();
         if (polling != null) {
             polling.answer((reason == CloseReason.CLIENT_CLOSE ? EngineIoPacket.NOOP : EngineIoPacket.CLOSE).encode());
+            if (unread) {
+                polling.abortUnread();
+            }
         }
         if (probe != null) {
-            probe.close();
+            probe.close(false);
         }
         if (ws != null) {
-            ws.close();
+            ws.close(unread);
         }
         onClosed.run();
         if (listener != null) {

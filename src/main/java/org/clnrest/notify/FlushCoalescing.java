@@ -6,8 +6,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * Small WebSocket frames flushed once per event-loop turn. Vert.x flushes every frame written outside a read (as a
@@ -18,7 +16,7 @@ import io.vertx.core.net.impl.ConnectionBase;
  * before: large notifications are encrypted (and their plain bytes freed) frame by frame, not all together at the
  * end of the turn, which for 50 clients taking 256 KiB frames doubled the memory in flight (HostileClientIT).
  * Vert.x offers no public way to the pipeline (and vertx-web wraps the WebSocket), so this goes through the
- * connection's netty channel: the one place netty is touched here.
+ * connection's netty channel ({@link ChannelOutbound#of} installs it).
  */
 final class FlushCoalescing extends ChannelDuplexHandler {
     static final int FLUSH_AT_BYTES = 64 * 1024;
@@ -29,18 +27,15 @@ final class FlushCoalescing extends ChannelDuplexHandler {
 
     private FlushCoalescing() {}
 
-    /** On the connection of an accepted WebSocket (the same channel as its HTTP request's). */
-    static void on(HttpConnection connection) {
-        if (connection instanceof ConnectionBase base) {
-            ChannelPipeline pipeline = base.channel().pipeline();
-            if (pipeline.get(FlushCoalescing.class) != null) {
-                return;
-            }
-            if (pipeline.get("ssl") != null) {
-                pipeline.addAfter("ssl", "flushCoalescing", new FlushCoalescing());
-            } else {
-                pipeline.addFirst("flushCoalescing", new FlushCoalescing());
-            }
+    /** On the pipeline of an accepted WebSocket's connection (the same channel as its HTTP request's). */
+    static void on(ChannelPipeline pipeline) {
+        if (pipeline.get(FlushCoalescing.class) != null) {
+            return;
+        }
+        if (pipeline.get("ssl") != null) {
+            pipeline.addAfter("ssl", "flushCoalescing", new FlushCoalescing());
+        } else {
+            pipeline.addFirst("flushCoalescing", new FlushCoalescing());
         }
     }
 

@@ -8,7 +8,9 @@ import org.clnrest.metrics.Metrics;
 
 /**
  * What notification clients may hold in the plugin: bytes of notifications queued for a client, or handed to its
- * socket and not yet written out. Each client has an {@link Account}: past {@code perClient}
+ * connection and not yet written out (in netty's outbound buffer, plain or TLS-encrypted: a write's bytes are
+ * released when netty reports it written). A client closed while it still holds bytes has its connection closed
+ * at once ({@link ChannelOutbound#abort}), so what its account stops counting is freed, not left in the socket. Each client has an {@link Account}: past {@code perClient}
  * (clnrest-notification-buffer) the client itself is dropped; when all accounts together pass {@code total}
  * (clnrest-notification-buffer-total), the clients holding the most are dropped until the total is under it again.
  * One budget is shared by every notification transport (Socket.IO, plain WebSocket). Event-loop confined.
@@ -114,10 +116,10 @@ public final class NotificationBudget {
                 return;
             }
             long held = biggest.held;
-            biggest.close();
             logDrop("Disconnected a notification client holding " + held + " bytes: all clients together held more than "
                     + "clnrest-notification-buffer-total (" + total + " bytes)");
-            biggest.client.drop(CloseReason.GLOBAL_BUDGET);
+            biggest.client.drop(CloseReason.GLOBAL_BUDGET); // closes its account, after seeing what it still held
+            biggest.close();
         }
     }
 }

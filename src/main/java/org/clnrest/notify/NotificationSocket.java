@@ -88,8 +88,7 @@ final class NotificationSocket {
             return;
         }
         req.toWebSocket().onSuccess(ws -> {
-            FlushCoalescing.on(req.connection());
-            new Client(ws, given);
+            new Client(ws, ChannelOutbound.of(req.connection()), given);
         }).onFailure(e -> { });
     }
 
@@ -117,6 +116,7 @@ final class NotificationSocket {
     /** One client: waiting for its rune, then authorised (in {@link #clients}), then closed. */
     private final class Client implements NotificationBudget.Droppable, RuneWatch.Holder {
         private final ServerWebSocket ws;
+        private final ChannelOutbound out;
         private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
         private final NotificationBudget.Account account;
         private final Heartbeat heartbeat;
@@ -126,8 +126,9 @@ final class NotificationSocket {
         private boolean counted = true;
         private long authTimer = -1;
 
-        Client(ServerWebSocket ws, String headerRune) {
+        Client(ServerWebSocket ws, ChannelOutbound out, String headerRune) {
             this.ws = ws;
+            this.out = out;
             waiting++;
             this.account = budget.open(this);
             this.heartbeat = new Heartbeat(vertx, timeouts, () -> ws.writePing(Buffer.buffer("clnrest")), () -> close(1001, "ping timeout"));
@@ -214,12 +215,12 @@ final class NotificationSocket {
         }
 
         private void flush() {
-            while (!closed && !outbox.isEmpty() && !ws.writeQueueFull()) {
+            while (!closed && !outbox.isEmpty() && out.writable()) {
                 Outgoing o = outbox.poll();
                 ws.writeTextMessage(o.text()).onComplete(ar -> account.release(o.bytes()));
             }
             if (!outbox.isEmpty() && !closed) {
-                ws.drainHandler(v -> flush());
+                out.whenWritable(this::flush);
             }
         }
 
@@ -242,8 +243,15 @@ final class NotificationSocket {
 
         private void close(int code, String reason) {
             if (!closed) {
+                outbox.forEach(o -> account.release(o.bytes()));
+                outbox.clear();
+                boolean unread = account.held() > 0;
                 closed();
-                ws.close((short) code, truncate(reason));
+                if (unread) {
+                    out.abort(); // a close frame behind bytes the client does not read would never reach it
+                } else {
+                    ws.close((short) code, truncate(reason));
+                }
             }
         }
 
@@ -257,6 +265,7 @@ final class NotificationSocket {
             heartbeat.stop();
             account.close();
             outbox.clear();
+            out.whenWritable(null);
             clients.remove(this);
             if (rune != null) {
                 runeWatch.unwatch(rune, this);

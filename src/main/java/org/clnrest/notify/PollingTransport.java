@@ -4,13 +4,19 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Engine.IO long-polling for one session: a GET is held until there is something to send (then answered with
  * every queued packet that fits in maxPayload), a POST carries a payload of packets from the client.
+ *
+ * An answer's bytes stay in the session's budget until the connection has written them (a client that asks and
+ * does not read would otherwise have them kept uncounted, one answer per poll); when the session ends with answers
+ * unread, their connections are closed.
  *
  * A held GET is watched with the response's own close hook (never the connection's, whose single handler belongs
  * to the HTTP server's connection table): a client that drops it ends the session, as the reference server does.
@@ -19,6 +25,8 @@ final class PollingTransport {
     private final EngineIoSession session;
     private RoutingContext pending;
     private boolean posting;
+    /** Connections whose answer the client has not yet taken: its bytes count in the session's budget until then. */
+    private final List<HttpConnection> unread = new ArrayList<>();
 
     PollingTransport(EngineIoSession session) {
         this.session = session;
@@ -61,18 +69,32 @@ final class PollingTransport {
             size += o.bytes() + 1;
             released += o.bytes();
         }
-        answer(EngineIoPacket.encodePayload(packets));
-        session.written(released);
+        long bytes = released;
+        HttpConnection connection = pending.request().connection();
+        Future<Void> sent = answer(EngineIoPacket.encodePayload(packets));
+        unread.add(connection);
+        sent.onComplete(ar -> {
+            unread.remove(connection);
+            session.written(bytes);
+        });
         return true;
     }
 
+    /** The session was closed with answers still unread: their connections are closed, which frees what they hold. */
+    void abortUnread() {
+        for (HttpConnection c : List.copyOf(unread)) {
+            ChannelOutbound.abort(c);
+        }
+    }
+
     /** Answer the held GET (if any) with one packet: a noop for an upgrade, a close when the session ends. */
-    void answer(String payload) {
+    Future<Void> answer(String payload) {
         RoutingContext ctx = pending;
         pending = null;
         if (ctx != null && !ctx.response().ended() && !ctx.response().closed()) {
-            ctx.response().putHeader("Content-Type", "text/plain; charset=UTF-8").end(payload);
+            return ctx.response().putHeader("Content-Type", "text/plain; charset=UTF-8").end(payload);
         }
+        return Future.succeededFuture();
     }
 
     /** POST: read the body (at most maxPayload bytes), hand its packets to the session, answer ok or 400/413. */

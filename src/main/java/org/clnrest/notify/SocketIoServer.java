@@ -115,12 +115,12 @@ final class SocketIoServer {
             return;
         }
         req.toWebSocket().onSuccess(socket -> {
-            FlushCoalescing.on(req.connection());
+            ChannelOutbound out = ChannelOutbound.of(req.connection());
             if (s == null) {
                 EngineIoSession fresh = open(rune);
-                fresh.openWebSocket(socket, clients.get(fresh));
+                fresh.openWebSocket(socket, out, clients.get(fresh));
             } else if (s.canUpgrade()) {
-                s.startUpgrade(socket);
+                s.startUpgrade(socket, out);
             } else {
                 socket.close();
             }

@@ -6,17 +6,21 @@ import io.vertx.core.http.ServerWebSocket;
 
 /**
  * Engine.IO over one WebSocket: a text frame per packet, a binary frame per binary message. Packets go out while
- * the socket's write queue has room; the rest wait in the session's outbox until it drains. Written bytes leave
- * the client's budget only once the socket has taken them.
+ * the connection's outbound buffer is under its high-water mark ({@link ChannelOutbound}); the rest wait in the
+ * session's outbox until it drains. Written bytes leave the client's budget only once the socket has taken them
+ * (the write's future: netty completes it when the encrypted bytes are written, or fails it when the connection
+ * closes).
  */
 final class WebSocketTransport {
     private final EngineIoSession session;
     final ServerWebSocket ws;
+    private final ChannelOutbound out;
     private boolean closed;
 
-    WebSocketTransport(EngineIoSession session, ServerWebSocket ws) {
+    WebSocketTransport(EngineIoSession session, ServerWebSocket ws, ChannelOutbound out) {
         this.session = session;
         this.ws = ws;
+        this.out = out;
         ws.textMessageHandler(text -> session.onFrame(this, text));
         ws.binaryMessageHandler(b -> session.onFrame(this, null));
         // A message over maxWebSocketMessageSize: Vert.x drops what it had aggregated and reports it here, leaving the
@@ -45,12 +49,12 @@ final class WebSocketTransport {
         if (closed) {
             return;
         }
-        while (!outbox.isEmpty() && !ws.writeQueueFull()) {
+        while (!outbox.isEmpty() && out.writable()) {
             Outgoing o = outbox.poll();
             ws.writeTextMessage(o.text()).onComplete(ar -> session.written(o.bytes()));
         }
         if (!outbox.isEmpty()) {
-            ws.drainHandler(v -> session.flush());
+            out.whenWritable(session::flush);
         }
     }
 
@@ -58,8 +62,12 @@ final class WebSocketTransport {
         return closed;
     }
 
-    void close() {
-        if (!closed) {
+    /** {@code abort}: the client left bytes unread; close the connection at once rather than after a handshake. */
+    void close(boolean abort) {
+        if (abort) {
+            closed = true;
+            out.abort();
+        } else if (!closed) {
             closed = true;
             ws.close();
         }

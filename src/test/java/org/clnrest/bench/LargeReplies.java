@@ -32,6 +32,7 @@ final class LargeReplies implements Scenario {
             if (b.wants("list")) {
                 String body = new JsonObject().put("index", "created").put("limit", LIST_LIMIT).encode();
                 long bytes = oneCall(b, p, "/v1/listinvoices", body)[1];
+                double resting = Proc.rssMiB(p.pid);
                 p.wrk("/v1/listinvoices").body(body).connections(16).seconds(b.quick ? 1 : 3).go(); // warm-up
                 Proc.Sampler s = new Proc.Sampler(p.pid).start();
                 Wrk.Result r = p.wrk("/v1/listinvoices").body(body).connections(16).seconds(b.seconds()).go();
@@ -39,6 +40,14 @@ final class LargeReplies implements Scenario {
                 Row row = Row.info(String.format(Locale.ROOT, "listinvoices %.1f MB c=16", bytes / 1e6), r.reqPerSec(), r.p50ms(),
                         r.p99ms(), r.requests(), r.errors(), s.cpuSeconds(), s.peakMiB(), "");
                 b.add(row.held(">= 230 req/s", r.reqPerSec() >= 230 && r.errors() == 0));
+                // The same in YAML: each reply rendered whole in the heap, 16 at a time (the heap grows: a flood).
+                Proc.Sampler y = new Proc.Sampler(p.pid).start();
+                Wrk.Result yr = p.wrk("/v1/listinvoices").body(body).header("Accept: application/yaml").connections(16)
+                        .seconds(b.seconds()).go();
+                y.stop();
+                b.add(Row.info(String.format(Locale.ROOT, "listinvoices %.1f MB c=16, YAML", bytes / 1e6), yr.reqPerSec(), yr.p50ms(),
+                        yr.p99ms(), yr.requests(), yr.errors(), y.cpuSeconds(), y.peakMiB(), ""));
+                givenBack(b, p, resting, y.peakMiB());
             }
             if (b.wants("big")) {
                 p.node.call("listinvoices", new JsonObject()); // render the node's side once, outside the measurement
@@ -57,6 +66,27 @@ final class LargeReplies implements Scenario {
                 b.add(r.held("growth <= 64 MiB", growth <= 64 && c[0] == 201));
             }
         }
+    }
+
+    /**
+     * Memory after load (issue 22): RSS before the listinvoices load (one call made), its peak under load, and how long
+     * until it is back within 32 MiB of the first (sampled every 0.5 s, for at most 90 s).
+     */
+    static void givenBack(Bench b, Plugin p, double resting, double peak) throws Exception {
+        long t0 = System.nanoTime();
+        double rss = Proc.rssMiB(p.pid);
+        while (rss > resting + 32 && System.nanoTime() - t0 < 90_000_000_000L) {
+            Thread.sleep(500); // sampling RSS: the measurement's own period
+            rss = Proc.rssMiB(p.pid);
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        boolean back = rss <= resting + 32;
+        Row r = Row.info("RSS given back after the listinvoices load", Double.NaN, Double.NaN, Double.NaN, 0, 0, Double.NaN, rss,
+                String.format(Locale.ROOT, "resting %.0f MiB, peak %.0f MiB, %s", resting, peak,
+                        back ? String.format(Locale.ROOT, "back to %.0f MiB in %.0f s", rss, s) : "still " + rss + " MiB after 90 s"));
+        b.extra.put("rss_resting_mib", Row.round(resting)).put("rss_load_peak_mib", Row.round(peak))
+                .put("rss_given_back_s", back ? Row.round(s) : -1);
+        b.add(r.held("back within 32 MiB of resting in <= 60 s", back && s <= 60));
     }
 
     /** One POST read to its end: {status, bytes, nanoseconds}. */

@@ -32,6 +32,7 @@ final class Wrk {
         int seconds = 10;
         long deadlineEpochMs;
         int maxResponsesPerThread;
+        final List<String> headers = new ArrayList<>();
 
         Run(String url, String rune) {
             this.url = url;
@@ -40,6 +41,12 @@ final class Wrk {
 
         Run body(String b) {
             body = b;
+            return this;
+        }
+
+        /** An extra request header, "Name: value". */
+        Run header(String h) {
+            headers.add(h);
             return this;
         }
 
@@ -73,7 +80,9 @@ final class Wrk {
         Result go() throws Exception {
             long deadlineNanos = deadlineEpochMs > 0 ? System.nanoTime() + (deadlineEpochMs - System.currentTimeMillis()) * 1_000_000 : 0;
             List<String> cmd = new ArrayList<>(List.of("wrk", "-t" + threads(), "-c" + connections, "-d" + seconds + "s",
-                    "--timeout", "30s", "--latency", "-s", Bench.ROOT.resolve("bench/post.lua").toString(), url));
+                    "--timeout", "30s", "--latency", "-s", Bench.ROOT.resolve("bench/post.lua").toString()));
+            headers.forEach(h -> cmd.addAll(List.of("-H", h)));
+            cmd.add(url);
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().put("RUNE", rune == null ? "" : rune);
             pb.environment().put("BODY", body == null ? "" : body);

@@ -61,6 +61,10 @@ class HostileClientIT {
     static SSLContext tls;
     static HttpClient http;
     static Prober prober;
+    /** The plugin's Prometheus port: what it holds (direct memory, notification buffers), as an operator sees it. */
+    static int metricsPort;
+    /** The plugin's RSS at rest, before any attack. */
+    static long restingRssMiB;
     /** The test running now, for the prober's report. */
     static volatile String current = "start";
 
@@ -71,7 +75,9 @@ class HostileClientIT {
 
     @BeforeAll
     static void start() throws Exception {
+        metricsPort = Harness.freePort();
         h = Harness.start(b -> b.option("clnrest-body-timeout", BODY_TIMEOUT).option("clnrest-validate-requests", true)
+                .option("clnrest-metrics-port", metricsPort).seededInvoices(MemoryAttacks.SEEDED_INVOICES)
                 .option("clnrest-request-memory", REQUEST_MEMORY)
                 .env("CLNREST_JAVA_OPTS", System.getProperty("hostile.jvm", "")));
         rune = h.node.createRune(null);
@@ -79,6 +85,7 @@ class HostileClientIT {
         http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         prober = new Prober();
         prober.probe(); // the first call pays for the TLS handshake and the JIT of a cold plugin: not an attack's cost
+        restingRssMiB = rssMiB();
         prober.start();
     }
 
@@ -458,8 +465,18 @@ class HostileClientIT {
     }
 
     @Test
-    void stuckWebSocketClientsAreDroppedByTheGlobalNotificationCap() throws Exception {
-        SocketIoAttacks.stuckClientsAgainstTheGlobalCap(h, rune);
+    void stalledTlsClientsCannotExhaustDirectMemory() throws Exception {
+        MemoryAttacks.stalledTlsClients(h, rune, metricsPort);
+    }
+
+    @Test
+    void largeRepliesNobodyReadsHoldOneSliceEach() throws Exception {
+        MemoryAttacks.largeRepliesNobodyReads(h, rune, metricsPort);
+    }
+
+    @Test
+    void memoryIsGivenBackAfterAFlood() throws Exception {
+        MemoryAttacks.memoryIsGivenBackAfterAFlood(h, rune, restingRssMiB);
     }
 
     @Test

@@ -42,10 +42,10 @@ import org.junit.jupiter.api.Test;
  * allowed and refused, a notification, a WebSocket client). And with the option unset, nothing of Micrometer
  * is even loaded (the JVM's class-loading log says so).
  */
-class MetricsIT {
+public class MetricsIT {
 
     /** The sum of the samples of {@code name} whose labels contain every one of {@code labels}, or -1 when none. */
-    static double sample(String scrape, String name, String... labels) {
+    public static double sample(String scrape, String name, String... labels) {
         double sum = -1;
         for (String line : scrape.split("\n")) {
             if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
@@ -59,8 +59,9 @@ class MetricsIT {
         return sum;
     }
 
-    static String scrape(HttpClient c, int port) throws Exception {
-        HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+    public static String scrape(HttpClient c, int port) throws Exception {
+        HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                        .timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));

@@ -169,7 +169,7 @@ public final class RawClient {
             in.add("close:error");
         }
 
-        void send(String text) {
+        public void send(String text) {
             socket.sendText(text, true).join();
         }
 
@@ -179,7 +179,7 @@ public final class RawClient {
         }
 
         /** The next message that is not an Engine.IO ping; fails after {@code timeout}. */
-        String nextNotPing(Duration timeout) throws InterruptedException {
+        public String nextNotPing(Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 String m = in.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * buffer without bound: past clnrest-notification-buffer it is disconnected, with a log line, while a real
  * client on the same server receives every notification, in order.
  */
-class SlowClientIT {
+public class SlowClientIT {
     static final int BATCHES = 12;
     static final int PER_BATCH = 30;
     static final int PAD = 64 * 1024;
@@ -67,7 +67,7 @@ class SlowClientIT {
      * A raw WebSocket over TLS with a tiny receive buffer: handshake, Engine.IO open, Socket.IO CONNECT with
      * the rune, read until the server confirms the connection, then never read again.
      */
-    static SSLSocket connectAndStopReading(Harness h, String rune) throws Exception {
+    public static SSLSocket connectAndStopReading(Harness h, String rune) throws Exception {
         SSLSocket s = (SSLSocket) TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
         s.setReceiveBufferSize(4096);
         s.connect(new java.net.InetSocketAddress("127.0.0.1", h.port), 10_000);

@@ -95,51 +95,6 @@ public final class SocketIoAttacks {
     }
 
     /**
-     * 50 authorised WebSocket clients that stop reading, sent 20 MB of notifications each: the global cap
-     * (clnrest-notification-buffer-total, 64 MiB by default) drops the clients holding the most, a client that reads
-     * gets everything in order, and the plugin's memory stays bounded.
-     */
-    public static void stuckClientsAgainstTheGlobalCap(Harness h, String good) throws Exception {
-        RawClient raw = new RawClient(h);
-        warm(raw, good);
-        long pid = NodeInternals.pluginProcesses(h.node).get(0).pid();
-        List<SSLSocket> stuck = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            stuck.add(SlowClientIT.connectAndStopReading(h, good));
-        }
-        RawClient.Ws reader = raw.ws("EIO=4&transport=websocket", Map.of("rune", good));
-        assertTrue(reader.next(Duration.ofSeconds(5)).startsWith("0{"));
-        reader.send("40");
-        assertTrue(reader.nextNotPing(Duration.ofSeconds(10)).startsWith("40{"));
-        long rssBefore = Heap.rssMiB(pid);
-        long peak = rssBefore;
-        String pad = "x".repeat(256 * 1024);
-        int n = 0;
-        for (int burst = 0; burst < 20; burst++) {
-            int first = n;
-            for (int i = 0; i < 4; i++) {
-                NodeInternals.notifyPlugins(h.node, "cap_test", new JsonObject().put("n", n++).put("pad", pad));
-            }
-            for (int expect = first; expect < n; expect++) {
-                String m = reader.nextNotPing(Duration.ofSeconds(30));
-                assertTrue(m.startsWith("42[\"message\",{\"cap_test\":{\"n\":" + expect + ","), m.substring(0, Math.min(80, m.length())));
-            }
-            getinfoFast(raw, good);
-            peak = Math.max(peak, Heap.rssMiB(pid));
-        }
-        String line = h.node.awaitLog(l -> l.contains("clnrest-notification-buffer-total"), Duration.ofSeconds(10));
-        System.out.println("global cap: RSS " + rssBefore + " MiB before, peak " + peak + " MiB; " + line);
-        // Held notifications stay under 64 MiB; the rest is the heap's and Netty's buffers for 51 TLS connections
-        // taking 20 MB each (the same test without the cap: out of memory at 512 MiB of heap).
-        assertTrue(peak - rssBefore < 400, "RSS grew from " + rssBefore + " to " + peak + " MiB");
-        assertTrue(NodeInternals.pluginProcesses(h.node).get(0).isAlive());
-        for (SSLSocket s : stuck) {
-            s.close();
-        }
-        assertNoClassNames(h);
-    }
-
-    /**
      * blacklistrune: within 5 s (the default re-check, one checkrune per distinct rune every 3 s) the Socket.IO session
      * gets DISCONNECT for each namespace and is closed, and the plain WebSocket of the same rune gets 4401.
      */
