@@ -4,12 +4,12 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.auth.RefusalLog;
+import org.clnrest.auth.CallError;
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.auth.RuneId;
 import org.clnrest.bus.Bus;
 import org.clnrest.rpc.Rpc;
-import org.clnrest.rpc.RpcUnavailable;
+import org.clnrest.util.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +22,12 @@ import org.slf4j.LoggerFactory;
 final class ClusterRpc {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRpc.class);
 
-    private final RefusalLog refusals = new RefusalLog(LOG, "Refused a cluster call");
+    private final RateLimitedLog refusals;
     private final Rpc rpc;
     private final RuneCheck runes;
 
-    ClusterRpc(Rpc rpc) {
+    ClusterRpc(io.vertx.core.Vertx vertx, Rpc rpc) {
+        this.refusals = new RateLimitedLog(vertx, LOG, 10_000, false, 10);
         this.rpc = rpc;
         this.runes = new RuneCheck(rpc);
     }
@@ -49,15 +50,14 @@ final class ClusterRpc {
                             : new JsonObject().put("result", Json.decodeValue(reply.resultBytes())));
                 })
                 .onFailure(e -> {
-                    if (e instanceof RuneCheck.AuthFailure f) {
-                        refusals.refused(method + " for rune #" + runeId, f.error().getValue("code"), f.error().getString("message"));
-                        m.reply(new JsonObject().put("error", f.error()));
-                    } else if (e instanceof RpcUnavailable u) {
-                        m.reply(error(-32000, "lightningd is unavailable: " + u.getMessage()));
-                    } else {
-                        LOG.error("Cluster call {} failed: {}", method, e.getMessage());
-                        m.reply(error(-32603, "Internal error in clnrest-vertx (see the plugin's log)"));
+                    CallError error = CallError.of(e);
+                    if (error.isRefusal()) {
+                        refusals.log("Refused a cluster call (" + method + " for rune #" + runeId + "): Error code "
+                                + error.error().getValue("code") + ": " + error.error().getString("message"));
+                    } else if (error.kind() == CallError.Kind.INTERNAL) {
+                        LOG.error("Cluster call {} failed: {}", method, CallError.logText(e));
                     }
+                    m.reply(new JsonObject().put("error", error.error()));
                 });
     }
 

@@ -58,7 +58,7 @@ public class ClusterVerticle extends AbstractVerticle {
                     joined = j;
                     clustered = j.vertx().eventBus();
                     entryHeaders = new DeliveryOptions().addHeader(Bus.H_NODE, entry.getString("id")).addHeader(Bus.H_MEMBER, j.nodeId());
-                    return clustered.<JsonObject>consumer(Bus.clusterRpc(entry.getString("id")), new ClusterRpc(rpc)::handle).completion()
+                    return clustered.<JsonObject>consumer(Bus.clusterRpc(entry.getString("id")), new ClusterRpc(vertx, rpc)::handle).completion()
                             .compose(v -> clustered.consumer(Bus.CLUSTER_DIRECTORY, m -> announce()).completion());
                 })
                 .onSuccess(v -> {

@@ -33,12 +33,18 @@ public final class ApiError extends RuntimeException {
     // ---- the table -------------------------------------------------------------------------------------
     /** A rune refused by {@link org.clnrest.auth.RuneCheck}: no rune 403; checkrune error or valid:false 401; too many checks waiting 503. */
     public static ApiError auth(org.clnrest.auth.RuneCheck.AuthFailure f) {
-        int status = switch (f.kind()) {
+        return of(org.clnrest.auth.CallError.of(f));
+    }
+
+    /** Any failed rune check or call, as {@link org.clnrest.auth.CallError} words it for every transport. */
+    public static ApiError of(org.clnrest.auth.CallError e) {
+        int status = switch (e.kind()) {
             case MISSING -> 403;
-            case BUSY -> 503;
+            case BUSY, UNAVAILABLE -> 503;
             case REFUSED, INVALID -> 401;
+            case INTERNAL -> 500;
         };
-        return new ApiError(status, f.error());
+        return new ApiError(status, e.error());
     }
 
     /** The method's call failed with -32601 (unknown command): lightningd's error as is. */
@@ -53,7 +59,7 @@ public final class ApiError extends RuntimeException {
 
     /** lightningd's RPC socket is gone or did not answer: nothing reached (or came back from) the node. */
     public static ApiError rpcUnavailable(String why) {
-        return of(503, -32000, "lightningd is unavailable: " + why);
+        return of(org.clnrest.auth.CallError.unavailable(why));
     }
 
     /**
@@ -111,6 +117,6 @@ public final class ApiError extends RuntimeException {
     }
 
     public static ApiError internal() {
-        return of(500, -32603, "Internal error in clnrest-vertx (see the plugin's log)");
+        return of(500, -32603, org.clnrest.auth.CallError.INTERNAL_MESSAGE);
     }
 }

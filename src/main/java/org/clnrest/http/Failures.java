@@ -5,30 +5,34 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
-import org.clnrest.auth.RefusalLog;
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.http.format.FormatError;
 import org.clnrest.rpc.RpcUnavailable;
 import org.clnrest.util.JavaNames;
+import org.clnrest.util.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one failure handler: every refusal and error of the router ends here, as JSON {@code {code, message}}
- * with the status {@link ApiError}'s table gives. Refused runes are logged through a {@link RefusalLog} (a
+ * with the status {@link ApiError}'s table gives. Refused runes are logged through a {@link RateLimitedLog} (a
  * flood of junk runes does not flood lightningd's log); anything unexpected is logged once, without a stack
  * trace or a class name, and answered 500.
  */
 final class Failures {
     private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
 
-    private final RefusalLog refusals = new RefusalLog(LOG, "Refused a REST call");
+    /** Refusals in lightningd's log: the first 10 of each 10 s, then one line that counts the rest. */
+    static final long REFUSAL_WINDOW_MS = 10_000;
+    static final int REFUSALS_PER_WINDOW = 10;
+    private final RateLimitedLog refusals;
     private final io.vertx.core.Vertx vertx;
     private final Cors cors;
     private final long bodyLimit;
 
     Failures(io.vertx.core.Vertx vertx, Cors cors, long bodyLimit) {
         this.vertx = vertx;
+        this.refusals = new RateLimitedLog(vertx, LOG, REFUSAL_WINDOW_MS, false, REFUSALS_PER_WINDOW);
         this.cors = cors;
         this.bodyLimit = bodyLimit;
     }
@@ -44,7 +48,7 @@ final class Failures {
             CallRequest call = ctx.get(CallRequest.KEY);
             String detail = call == null ? ctx.request().path() + " for rune #" + org.clnrest.auth.RuneId.of(CallRequest.rune(ctx))
                     : call.method() + " for rune #" + call.runeId();
-            refusals.refused(detail, a.error().getValue("code"), a.error().getString("message"));
+            refusals.log("Refused a REST call (" + detail + "): Error code " + a.error().getValue("code") + ": " + a.error().getString("message"));
             send(ctx, ApiError.auth(a));
         } else if (f instanceof RpcUnavailable u) {
             LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().path(), u.getMessage());

@@ -15,9 +15,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import org.clnrest.metrics.Metrics;
+import org.clnrest.auth.CallError;
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.auth.RuneId;
-import org.clnrest.rpc.RpcUnavailable;
 
 /**
  * Notifications on a plain WebSocket at {@code /v1/notifications}, for clients that do not speak Socket.IO
@@ -182,11 +182,9 @@ final class NotificationSocket {
                     clients.add(this);
                     Metrics.stats().notifications().clientConnected();
                     runeWatch.watch(given, this);
-                } else if (ar.cause() instanceof RuneCheck.AuthFailure f) {
-                    refuse(given, f.error(), closeCode(f.error()));
                 } else {
-                    String why = ar.cause() instanceof RpcUnavailable u ? "lightningd is unavailable: " + u.getMessage() : "Internal error";
-                    refuse(given, new JsonObject().put("code", -32000).put("message", why), 1011);
+                    CallError e = CallError.of(ar.cause());
+                    refuse(given, e.error(), e.isRefusal() ? closeCode(e.error()) : 1011);
                 }
             });
         }

@@ -7,9 +7,8 @@ import java.util.Map;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.metrics.Metrics;
-import org.clnrest.auth.RuneCheck;
+import org.clnrest.auth.CallError;
 import org.clnrest.auth.RuneId;
-import org.clnrest.rpc.RpcUnavailable;
 
 /**
  * The Socket.IO v5 side of one Engine.IO session: namespaces {@code /} and {@code /ws}, each connected by a
@@ -113,14 +112,7 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
                 return;
             }
             namespaces.remove(ns);
-            JsonObject error;
-            if (ar.cause() instanceof RuneCheck.AuthFailure f) {
-                error = f.error();
-            } else if (ar.cause() instanceof RpcUnavailable u) {
-                error = new JsonObject().put("code", -32000).put("message", "lightningd is unavailable: " + u.getMessage());
-            } else {
-                error = new JsonObject().put("code", -32603).put("message", "Internal error");
-            }
+            JsonObject error = CallError.of(ar.cause()).error();
             server.refusals.log("Refused a Socket.IO client (rune #" + RuneId.of(given) + "): Error code " + error.getValue("code")
                     + ": " + error.getString("message"));
             send(SocketIoPacket.prefix(SocketIoPacket.Type.CONNECT_ERROR, ns)
