@@ -1,7 +1,7 @@
 package org.clnrest.http;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -37,7 +37,7 @@ record CallRequest(String method, String rune, Format in, Format out, Object par
      * Read a call of {@code method}: formats from the headers (406), params from the body (400, 406, 413),
      * merged with a registered path's {@code captures} (a key in both is 406), then charged to {@code budget} (503).
      */
-    static Future<CallRequest> read(Vertx vertx, RoutingContext ctx, String method, JsonObject captures, RequestBudget budget) {
+    static Future<CallRequest> read(WorkerExecutor cpu, RoutingContext ctx, String method, JsonObject captures, RequestBudget budget) {
         Format out;
         Format in;
         try {
@@ -55,7 +55,7 @@ record CallRequest(String method, String rune, Format in, Format out, Object par
                 return Future.failedFuture(e);
             }
         } else {
-            parsed = vertx.executeBlocking(() -> in.params(body, method), false);
+            parsed = cpu.executeBlocking(() -> in.params(body, method), false);
         }
         return parsed.map(params -> {
             Object merged = merge(captures, params);

@@ -1,7 +1,7 @@
 package org.clnrest.http;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
@@ -29,7 +29,7 @@ final class ReplyWriter {
 
     private ReplyWriter() {}
 
-    static void answer(Vertx vertx, RoutingContext ctx, CallRequest call, RpcReply reply) {
+    static void answer(WorkerExecutor cpu, RoutingContext ctx, CallRequest call, RpcReply reply) {
         ctx.put(Stats.RAN_KEY, reply.isError() && reply.errorCode() == -32601 ? "unknown" : call.method());
         if (reply.isStreamed()) {
             stream(ctx, call, reply.resultStream());
@@ -43,7 +43,7 @@ final class ReplyWriter {
         Buffer result = reply.resultBytes();
         Future<Buffer> body = result.length() <= RENDER_INLINE
                 ? Future.succeededFuture(call.out().render(result, call.method()))
-                : vertx.executeBlocking(() -> call.out().render(result, call.method()), false);
+                : cpu.executeBlocking(() -> call.out().render(result, call.method()), false);
         body.onSuccess(b -> {
             LOG.debug("{} with rune #{}: 201, {} bytes", call.method(), call.runeId(), b.length());
             write(ctx.response().setStatusCode(201).putHeader("Content-Type", call.out().mediaType), b);
