@@ -8,6 +8,7 @@ import java.util.Random;
 
 import io.vertx.core.buffer.Buffer;
 
+import org.clnrest.support.BodyMutator;
 import org.clnrest.http.ApiError;
 import org.clnrest.http.format.FormatError;
 import org.clnrest.http.format.Format;
@@ -34,7 +35,7 @@ class FormatsFuzzTest {
         Random random = new Random(format.ordinal() * 7919L + 1);
         int refused = 0;
         for (int i = 0; i < 5_000; i++) {
-            byte[] body = HardeningIT.mutate(SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8), random);
+            byte[] body = BodyMutator.mutate(SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8), random);
             try {
                 format.params(Buffer.buffer(body), "invoice");
             } catch (FormatError refusal) {

@@ -33,9 +33,9 @@ import javax.net.ssl.SSLSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Tls;
+import org.clnrest.support.Harness;
 import org.clnrest.notify.SocketIoAttacks;
-import org.clnrest.tls.TlsIdentityIT;
 import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,7 +75,7 @@ class HostileClientIT {
                 .option("clnrest-request-memory", REQUEST_MEMORY)
                 .env("CLNREST_JAVA_OPTS", (SocketIoAttacks.RECHECK_FAST + " " + System.getProperty("hostile.jvm", "")).trim()));
         rune = h.node.createRune(null);
-        tls = TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem"));
+        tls = Tls.trusting(h.node.networkDir().resolve("ca.pem"));
         http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         prober = new Prober();
         prober.probe(); // the first call pays for the TLS handshake and the JIT of a cold plugin: not an attack's cost

@@ -12,9 +12,9 @@ import java.time.Duration;
 
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Tls;
+import org.clnrest.support.Harness;
 import org.clnrest.plugin.Options;
-import org.clnrest.tls.TlsIdentityIT;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ class UpstreamParityIT {
     }
 
     static HttpClient client(Harness h) throws Exception {
-        return HttpClient.newBuilder().sslContext(TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem")))
+        return HttpClient.newBuilder().sslContext(Tls.trusting(h.node.networkDir().resolve("ca.pem")))
                 .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 

@@ -19,7 +19,8 @@ import javax.net.ssl.SSLSocket;
 
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Heap;
+import org.clnrest.support.Harness;
 import org.clnrest.auth.RuneId;
 import org.clnrest.demo.NodeInternals;
 

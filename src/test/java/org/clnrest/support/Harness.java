@@ -1,4 +1,4 @@
-package org.clnrest;
+package org.clnrest.support;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -88,7 +88,7 @@ public final class Harness implements AutoCloseable {
 
     /** The JDK's HTTP client trusting only this node's ca.pem (HTTP/1.1, no redirects). */
     public java.net.http.HttpClient jdkClient() throws Exception {
-        return java.net.http.HttpClient.newBuilder().sslContext(org.clnrest.tls.TlsIdentityIT.trusting(node.networkDir().resolve("ca.pem")))
+        return java.net.http.HttpClient.newBuilder().sslContext(Tls.trusting(node.networkDir().resolve("ca.pem")))
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
     }
 
