@@ -25,7 +25,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -33,6 +32,7 @@ import javax.net.ssl.SSLSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import org.clnrest.support.JavaNames;
 import org.clnrest.support.Tls;
 import org.clnrest.support.Harness;
 import org.clnrest.notify.SocketIoAttacks;
@@ -55,7 +55,6 @@ class HostileClientIT {
     static final int BODY_TIMEOUT = 10;
     /** Under the default 64 MiB, so that the budget is spent however slowly a loaded machine pushes the bytes. */
     static final int REQUEST_MEMORY = 24 * 1024 * 1024;
-    static final Pattern JAVA_NAMES = Pattern.compile("\\b(?:java|javax|io\\.netty|io\\.vertx|com\\.fasterxml)\\.[a-z]|\\b[A-Z][a-z]+[A-Za-z]*(?:Exception|Error)\\b|\\tat ");
     static Harness h;
     static String rune;
     static SSLContext tls;
@@ -94,7 +93,7 @@ class HostileClientIT {
             for (String line : h.node.log()) {
                 assertFalse(line.contains(rune.substring(0, 20)), "a rune in the log: " + line);
                 if (line.contains("plugin-clnrest-vertx")) {
-                    assertFalse(JAVA_NAMES.matcher(line).find(), "Java internals in lightningd's log: " + line);
+                    JavaNames.assertNone(line, "in lightningd's log");
                 }
             }
         } finally {

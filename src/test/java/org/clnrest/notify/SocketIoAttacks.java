@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLSocket;
 
 import io.vertx.core.json.JsonObject;
 
+import org.clnrest.support.JavaNames;
 import org.clnrest.support.Heap;
 import org.clnrest.support.Harness;
 import org.clnrest.auth.RuneId;
@@ -36,7 +36,6 @@ public final class SocketIoAttacks {
     public static final String RECHECK_FAST = "-Dclnrest.notify.runeRecheckMs=1000";
 
     private SocketIoAttacks() {}
-    static final Pattern JAVA_NAME = Pattern.compile("\\b(java|javax|io|org|com)\\.[a-z0-9_]+\\.[A-Za-z0-9_.]*|Exception\\b|\\tat ");
 
     /**
      * One POST of {@code packets} CONNECT packets with rune {@code x} (300,000 are about 900 KB): refused whole, one
@@ -223,7 +222,7 @@ public final class SocketIoAttacks {
 
     static void assertNoClassNames(Harness h) {
         for (String l : h.node.log()) {
-            assertFalse(JAVA_NAME.matcher(l).find(), "a Java class name or stack trace in the log: " + l);
+            JavaNames.assertNone(l, "in the log");
         }
     }
 
