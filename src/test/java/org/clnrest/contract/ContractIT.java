@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
+import org.clnrest.support.Requests;
 import org.clnrest.support.Harness;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,8 @@ class ContractIT {
     }
 
     static HttpResponse<Buffer> post(WebClient c, String rune, String method, String body) throws Exception {
-        return c.post("/v1/" + method).putHeader("Rune", rune).putHeader("Content-Type", "application/json")
-                .sendBuffer(Buffer.buffer(body)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return Requests.send(c, HttpMethod.POST, "/v1/" + method, Requests.headers("Rune", rune, "Content-Type", "application/json"),
+                Buffer.buffer(body));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package org.clnrest.hardening;
 
+import static org.clnrest.support.Requests.headers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +28,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
+import org.clnrest.support.Requests;
 import org.clnrest.support.JavaNames;
 import org.clnrest.support.BodyMutator;
 import org.clnrest.support.Tls;
@@ -71,25 +72,13 @@ class HardeningIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (String line : h.node.log()) {
-            assertFalse(line.contains(rune.substring(0, 20)), "a rune in the log: " + line);
-        }
+        h.assertRuneNotLogged(rune);
         vertx.close().await();
         h.close();
     }
 
     static HttpResponse<Buffer> send(HttpMethod method, String uri, MultiMap headers, Buffer body) throws Exception {
-        var req = client.request(method, uri).putHeaders(headers);
-        var f = body == null ? req.send() : req.sendBuffer(body);
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    static MultiMap headers(String... kv) {
-        MultiMap m = MultiMap.caseInsensitiveMultiMap();
-        for (int i = 0; i + 1 < kv.length; i += 2) {
-            m.add(kv[i], kv[i + 1]);
-        }
-        return m;
+        return Requests.send(client, method, uri, headers, body);
     }
 
     /** A JSON error {code, message}, no stack trace, the CSP header: what every refusal must look like. */

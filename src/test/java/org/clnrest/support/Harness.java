@@ -72,6 +72,13 @@ public final class Harness implements AutoCloseable {
                 && c.getJsonObject("params") != null && rune.equals(c.getJsonObject("params").getString("rune"))).toList();
     }
 
+    /** Runes never reach a log line, only their unique ids do: no line of lightningd's log holds the rune's first 20 characters. */
+    public void assertRuneNotLogged(String rune) {
+        for (String line : node.log()) {
+            org.junit.jupiter.api.Assertions.assertFalse(line.contains(rune.substring(0, 20)), "a rune in the log: " + line);
+        }
+    }
+
     public WebClient client(Vertx vertx) {
         return client(vertx, true);
     }
