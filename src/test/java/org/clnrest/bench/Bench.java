@@ -1,7 +1,6 @@
 package org.clnrest.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,12 +128,6 @@ public final class Bench {
         Files.createDirectories(out.getParent());
         Files.writeString(out, json.encodePrettily());
         System.out.println("written: " + ROOT.relativize(out));
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     static double percentile(List<Double> sorted, double p) {

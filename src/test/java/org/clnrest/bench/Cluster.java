@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.demo.SimulatedLightningd;
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.NodeInternals;
 
 /** The clustered event bus ({@code cluster}): a plugin with clnrest-cluster on and the observer example in its own JVM. */
@@ -33,9 +33,9 @@ final class Cluster implements Scenario {
         }
         int notifications = b.quick ? 10 : 50;
         Path dir = Files.createTempDirectory("clnrest-bench-cluster");
-        int port = Bench.freePort();
-        int pluginPort = Bench.freePort();
-        int observerPort = Bench.freePort();
+        int port = Harness.freePort();
+        int pluginPort = Harness.freePort();
+        int observerPort = Harness.freePort();
         SimulatedLightningd node = SimulatedLightningd.builder(dir).plugin(Plugin.launcher())
                 .option("clnrest-port", port).option("clnrest-cluster", "127.0.0.1").option("clnrest-cluster-port", pluginPort)
                 .build().start();

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 import io.vertx.core.json.JsonObject;
 
 import org.bouncycastle.asn1.x509.GeneralName;
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.NodeInternals;
 import org.clnrest.demo.SimulatedLightningd;
 import org.clnrest.tls.CertificateStore;
@@ -54,7 +54,7 @@ final class FleetLoad implements Scenario {
         CertificateStore.ensure(certs, List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1")), Duration.ZERO);
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
-            ports.add(Bench.freePort());
+            ports.add(Harness.freePort());
         }
         List<SimulatedLightningd> nodes = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
@@ -63,7 +63,7 @@ final class FleetLoad implements Scenario {
             for (int i = 0; i < NODES; i++) {
                 dirs.add(Files.createTempDirectory("clnrest-bench-fleet-node"));
                 SimulatedLightningd.Builder nb = SimulatedLightningd.builder(dirs.get(i)).plugin(Plugin.launcher())
-                        .option("clnrest-port", Bench.freePort()).option("clnrest-certs", certs.toString())
+                        .option("clnrest-port", Harness.freePort()).option("clnrest-certs", certs.toString())
                         .option("clnrest-cluster", "127.0.0.1").option("clnrest-cluster-port", ports.get(i))
                         .option("clnrest-cluster-tls", tls);
                 ports.forEach(p -> nb.option("clnrest-cluster-members", "127.0.0.1:" + p));
@@ -72,7 +72,7 @@ final class FleetLoad implements Scenario {
             }
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                     Bench.ROOT.resolve("target/clnrest-vertx.jar").toString(), "org.clnrest.cluster.Observer", "--host", "127.0.0.1",
-                    "--port", Integer.toString(Bench.freePort()), "--members", "127.0.0.1:" + ports.get(0)));
+                    "--port", Integer.toString(Harness.freePort()), "--members", "127.0.0.1:" + ports.get(0)));
             if (tls) {
                 cmd.addAll(List.of("--ca", certs.resolve("ca.pem").toString(), "--cert", certs.resolve("client.pem").toString(),
                         "--key", certs.resolve("client-key.pem").toString()));

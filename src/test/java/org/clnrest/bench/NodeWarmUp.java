@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.clnrest.demo.SimulatedLightningd;
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 
 /**
  * The simulated node runs in the bench's own JVM, which starts cold too. lightningd is native code, warm from

@@ -13,7 +13,7 @@ import io.vertx.core.net.PemTrustOptions;
 import org.clnrest.demo.SimulatedLightningd;
 import org.clnrest.tls.CertificateStore;
 import org.clnrest.tls.ServerNames;
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.NodeInternals;
 
 /**
@@ -55,7 +55,7 @@ final class Plugin implements AutoCloseable {
     static Plugin start(UnaryOperator<SimulatedLightningd.Builder> custom) throws Exception {
         Path dir = Files.createTempDirectory("clnrest-bench");
         makeIdentity(dir);
-        int port = Bench.freePort();
+        int port = Harness.freePort();
         SimulatedLightningd node = custom.apply(SimulatedLightningd.builder(dir).plugin(launcher()).option("clnrest-port", port))
                 .build().start();
         node.awaitLog("REST server running at", Duration.ofSeconds(60));

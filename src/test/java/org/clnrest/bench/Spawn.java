@@ -15,7 +15,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 
 import org.clnrest.demo.SimulatedLightningd;
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.NodeInternals;
 
 /**
@@ -69,7 +69,7 @@ final class Spawn implements Scenario {
 
     /** One start in {@code dir}: milliseconds from the process's start to the first answer. */
     private static double once(Bench b, Path dir, double[] rss) throws Exception {
-        int port = Bench.freePort();
+        int port = Harness.freePort();
         HttpClient client = b.vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
                 .setConnectTimeout(200));
         AtomicLong answeredAt = new AtomicLong();

@@ -15,10 +15,10 @@ import java.util.stream.Stream;
 
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Tls;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.SimulatedLightningd;
-import org.clnrest.tls.NamedTls;
-import org.clnrest.tls.TlsIdentityIT;
+import org.clnrest.support.NamedTls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,7 +108,7 @@ class ReleaseArchiveIT {
             try (SimulatedLightningd node = SimulatedLightningd.builder(ln).plugin(List.of(exe.toString()))
                     .option("clnrest-port", port).build().start()) {
                 node.awaitLog("plugin-clnrest-vertx: REST server running at https://127.0.0.1:" + port, Duration.ofSeconds(60));
-                NamedTls.Answer a = NamedTls.post(TlsIdentityIT.trusting(node.networkDir().resolve("ca.pem")), "localhost", port,
+                NamedTls.Answer a = NamedTls.post(Tls.trusting(node.networkDir().resolve("ca.pem")), "localhost", port,
                         "/v1/getinfo", node.createRune(null));
                 assertEquals(201, a.status(), exe + ": " + a.body());
                 assertEquals(node.nodeId(), new JsonObject(a.body()).getString("id"));

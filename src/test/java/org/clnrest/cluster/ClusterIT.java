@@ -18,11 +18,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import org.bouncycastle.asn1.x509.GeneralName;
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.NodeInternals;
 import org.clnrest.bus.Bus;
 import org.clnrest.demo.SimulatedLightningd;
-import org.clnrest.notify.ClientProcess;
+import org.clnrest.support.ClientProcess;
 import org.clnrest.tls.CertificateStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.clnrest.demo.NodeInternals;
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.SimulatedLightningd;
-import org.clnrest.notify.ClientProcess;
+import org.clnrest.support.ClientProcess;
 import org.clnrest.tls.CertificateStore;
 
 /**

@@ -25,8 +25,8 @@ import javax.net.ssl.TrustManagerFactory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
-import org.clnrest.tls.NamedTls;
+import org.clnrest.support.Harness;
+import org.clnrest.support.NamedTls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
 
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
-import org.clnrest.tls.TlsIdentityIT;
+import org.clnrest.support.Tls;
+import org.clnrest.support.Harness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -103,7 +103,7 @@ class DemoIT {
             assertTrue(console.contains("Rune (unrestricted): " + rune), all);
 
             // What the curl line does: POST getinfo with the rune, trusting only the printed ca.pem.
-            HttpClient https = HttpClient.newBuilder().sslContext(TlsIdentityIT.trusting(Path.of(ca)))
+            HttpClient https = HttpClient.newBuilder().sslContext(Tls.trusting(Path.of(ca)))
                     .connectTimeout(Duration.ofSeconds(30)).build();
             HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create(url + "/v1/getinfo")).header("Rune", rune)
                     .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());

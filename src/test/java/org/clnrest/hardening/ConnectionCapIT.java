@@ -17,8 +17,8 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
-import org.clnrest.Harness;
-import org.clnrest.tls.TlsIdentityIT;
+import org.clnrest.support.Harness;
+import org.clnrest.support.Tls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class ConnectionCapIT {
     @BeforeAll
     static void start() throws Exception {
         h = Harness.start(b -> b.option("clnrest-max-connections", CAP));
-        tls = TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem"));
+        tls = Tls.trusting(h.node.networkDir().resolve("ca.pem"));
         rune = h.node.createRune(null);
     }
 

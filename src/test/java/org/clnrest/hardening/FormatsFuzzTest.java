@@ -1,6 +1,5 @@
 package org.clnrest.hardening;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -8,6 +7,8 @@ import java.util.Random;
 
 import io.vertx.core.buffer.Buffer;
 
+import org.clnrest.support.JavaNames;
+import org.clnrest.support.BodyMutator;
 import org.clnrest.http.ApiError;
 import org.clnrest.http.format.FormatError;
 import org.clnrest.http.format.Format;
@@ -34,14 +35,14 @@ class FormatsFuzzTest {
         Random random = new Random(format.ordinal() * 7919L + 1);
         int refused = 0;
         for (int i = 0; i < 5_000; i++) {
-            byte[] body = HardeningIT.mutate(SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8), random);
+            byte[] body = BodyMutator.mutate(SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8), random);
             try {
                 format.params(Buffer.buffer(body), "invoice");
             } catch (FormatError refusal) {
                 ApiError e = ApiError.format(refusal); // the answer the client gets
                 refused++;
                 assertTrue(e.status() >= 400 && e.status() < 500, e.status() + " " + e.getMessage());
-                assertFalse(e.getMessage().matches(".*\\b(java|javax|com|org)\\.[a-z]+\\..*"), "internals in: " + e.getMessage());
+                JavaNames.assertNone(e.getMessage(), "in a refusal");
             } catch (RuntimeException other) {
                 throw new AssertionError(format + " let " + other + " escape for body: " + new String(body, StandardCharsets.ISO_8859_1), other);
             }

@@ -1,7 +1,7 @@
 package org.clnrest.hardening;
 
+import static org.clnrest.support.Requests.headers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,9 +28,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Requests;
+import org.clnrest.support.JavaNames;
+import org.clnrest.support.BodyMutator;
+import org.clnrest.support.Tls;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.SimulatedLightningd;
-import org.clnrest.tls.TlsIdentityIT;
 import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,25 +72,13 @@ class HardeningIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (String line : h.node.log()) {
-            assertFalse(line.contains(rune.substring(0, 20)), "a rune in the log: " + line);
-        }
+        h.assertRuneNotLogged(rune);
         vertx.close().await();
         h.close();
     }
 
     static HttpResponse<Buffer> send(HttpMethod method, String uri, MultiMap headers, Buffer body) throws Exception {
-        var req = client.request(method, uri).putHeaders(headers);
-        var f = body == null ? req.send() : req.sendBuffer(body);
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    static MultiMap headers(String... kv) {
-        MultiMap m = MultiMap.caseInsensitiveMultiMap();
-        for (int i = 0; i + 1 < kv.length; i += 2) {
-            m.add(kv[i], kv[i + 1]);
-        }
-        return m;
+        return Requests.send(client, method, uri, headers, body);
     }
 
     /** A JSON error {code, message}, no stack trace, the CSP header: what every refusal must look like. */
@@ -97,7 +88,7 @@ class HardeningIT {
         JsonObject body = new JsonObject(text);
         assertNotNull(body.getInteger("code"), context + ": " + text);
         assertNotNull(body.getString("message"), context + ": " + text);
-        assertFalse(text.contains("Exception") || text.contains("\tat ") || text.contains("at org."), context + ": a stack trace: " + text);
+        JavaNames.assertNone(text, "in a refusal (" + context + ")");
         return body;
     }
 
@@ -248,7 +239,7 @@ class HardeningIT {
             if (random.nextInt(5) == 0) {
                 hs.add("Accept", TYPES[random.nextInt(TYPES.length)]);
             }
-            byte[] body = mutate(SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8), random);
+            byte[] body = BodyMutator.mutate(SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8), random);
             String ctx = "#" + i + " " + method + " " + path + " " + hs.entries() + " body " + new String(body, StandardCharsets.ISO_8859_1);
             HttpResponse<Buffer> r = send(method, path, hs, Buffer.buffer(body));
             int s = r.statusCode();
@@ -258,31 +249,6 @@ class HardeningIT {
             }
         }
         assertEquals(201, send(HttpMethod.POST, "/v1/getinfo", headers("Rune", rune), null).statusCode(), "still serving");
-    }
-
-    static final String SPECIALS = "{}[]<>&=%\":,\n\\*!";
-
-    /** A few random byte edits of a valid body: flips, insertions, deletions, truncation. */
-    static byte[] mutate(byte[] seed, Random r) {
-        List<Byte> b = new ArrayList<>();
-        for (byte x : seed) {
-            b.add(x);
-        }
-        int edits = r.nextInt(4);
-        for (int e = 0; e < edits; e++) {
-            int at = b.isEmpty() ? 0 : r.nextInt(b.size());
-            switch (r.nextInt(4)) {
-                case 0 -> { if (!b.isEmpty()) { b.set(at, (byte) r.nextInt(256)); } }
-                case 1 -> b.add(at, (byte) SPECIALS.charAt(r.nextInt(SPECIALS.length())));
-                case 2 -> { if (!b.isEmpty()) { b.remove(at); } }
-                default -> { while (b.size() > at) { b.remove(b.size() - 1); } }
-            }
-        }
-        byte[] out = new byte[b.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = b.get(i);
-        }
-        return out;
     }
 
     // ---- faults of lightningd's side ------------------------------------------------------------------
@@ -338,7 +304,7 @@ class HardeningIT {
     // ---- slow and dead clients ------------------------------------------------------------------------
 
     static SSLSocket open() throws Exception {
-        SSLSocket s = (SSLSocket) TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
+        SSLSocket s = (SSLSocket) Tls.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
         s.connect(new InetSocketAddress("127.0.0.1", h.port), 10_000);
         s.startHandshake();
         s.setSoTimeout(15_000);

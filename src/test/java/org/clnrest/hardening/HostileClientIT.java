@@ -25,7 +25,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -33,9 +32,10 @@ import javax.net.ssl.SSLSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
+import org.clnrest.support.JavaNames;
+import org.clnrest.support.Tls;
+import org.clnrest.support.Harness;
 import org.clnrest.notify.SocketIoAttacks;
-import org.clnrest.tls.TlsIdentityIT;
 import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +55,6 @@ class HostileClientIT {
     static final int BODY_TIMEOUT = 10;
     /** Under the default 64 MiB, so that the budget is spent however slowly a loaded machine pushes the bytes. */
     static final int REQUEST_MEMORY = 24 * 1024 * 1024;
-    static final Pattern JAVA_NAMES = Pattern.compile("\\b(?:java|javax|io\\.netty|io\\.vertx|com\\.fasterxml)\\.[a-z]|\\b[A-Z][a-z]+[A-Za-z]*(?:Exception|Error)\\b|\\tat ");
     static Harness h;
     static String rune;
     static SSLContext tls;
@@ -81,7 +80,7 @@ class HostileClientIT {
                 .option("clnrest-request-memory", REQUEST_MEMORY)
                 .env("CLNREST_JAVA_OPTS", System.getProperty("hostile.jvm", "")));
         rune = h.node.createRune(null);
-        tls = TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem"));
+        tls = Tls.trusting(h.node.networkDir().resolve("ca.pem"));
         http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         prober = new Prober();
         prober.probe(); // the first call pays for the TLS handshake and the JIT of a cold plugin: not an attack's cost
@@ -101,7 +100,7 @@ class HostileClientIT {
             for (String line : h.node.log()) {
                 assertFalse(line.contains(rune.substring(0, 20)), "a rune in the log: " + line);
                 if (line.contains("plugin-clnrest-vertx")) {
-                    assertFalse(JAVA_NAMES.matcher(line).find(), "Java internals in lightningd's log: " + line);
+                    JavaNames.assertNone(line, "in lightningd's log");
                 }
             }
         } finally {

@@ -18,7 +18,7 @@ import javax.net.ssl.SSLSocket;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.demo.NodeInternals;
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.clnrest.metrics.MetricsIT;
 import org.clnrest.notify.RawClient;
 import org.clnrest.notify.SlowClientIT;

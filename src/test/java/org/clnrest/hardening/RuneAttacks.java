@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 
 /**
  * Issue 22's rune attacks, each against the running plugin {@code h} of {@link HostileClientIT} (under its getinfo

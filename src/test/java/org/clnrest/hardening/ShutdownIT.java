@@ -14,7 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.Test;
 

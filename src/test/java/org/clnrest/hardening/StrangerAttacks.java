@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 
 /**
  * Issue 22's connection and session attacks, against {@link HostileClientIT}'s plugin under its prober: what a client

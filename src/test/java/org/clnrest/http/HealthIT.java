@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.clnrest.plugin.Options;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.Vertx;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.junit.jupiter.api.Test;
 
 /** A listinvoices reply of about 100 MB goes through the plugin (default launcher heap) whole and intact. */

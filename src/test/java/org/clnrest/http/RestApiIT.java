@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
-import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -17,7 +16,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Requests;
+import org.clnrest.support.Harness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,32 +39,17 @@ class RestApiIT {
 
     @AfterAll
     static void stop() throws Exception {
-        // Runes never reach a log line: only their unique ids do.
-        for (String line : h.node.log()) {
-            org.junit.jupiter.api.Assertions.assertFalse(line.contains(rune.substring(0, 20)), "a rune in the log: " + line);
-        }
+        h.assertRuneNotLogged(rune);
         vertx.close().await();
         h.close();
     }
 
     static HttpResponse<Buffer> send(HttpMethod method, String path, MultiMap headers, String body) throws Exception {
-        var req = client.request(method, path).putHeaders(headers);
-        var f = body == null ? req.send() : req.sendBuffer(Buffer.buffer(body));
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return Requests.send(client, method, path, headers, body == null ? null : Buffer.buffer(body));
     }
 
     static HttpResponse<Buffer> post(String method, String rune, String contentType, String accept, String body) throws Exception {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        if (rune != null) {
-            headers.add("Rune", rune);
-        }
-        if (contentType != null) {
-            headers.add("Content-Type", contentType);
-        }
-        if (accept != null) {
-            headers.add("Accept", accept);
-        }
-        return send(HttpMethod.POST, "/v1/" + method, headers, body);
+        return send(HttpMethod.POST, "/v1/" + method, Requests.headers("Rune", rune, "Content-Type", contentType, "Accept", accept), body);
     }
 
     static void assertError(HttpResponse<Buffer> r, int status, int code, String message) {

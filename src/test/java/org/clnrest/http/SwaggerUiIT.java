@@ -3,17 +3,13 @@ package org.clnrest.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
 
 import io.vertx.core.Vertx;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Chromium;
+import org.clnrest.support.Harness;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +21,7 @@ class SwaggerUiIT {
         Assumptions.assumeTrue(Files.isExecutable(Chromium.BINARY) || System.getenv("CI") != null,
                 "Debian's chromium is not installed (bin/test installs it)");
         Vertx vertx = Vertx.vertx();
-        try (Harness h = Harness.start(); Chromium browser = Chromium.start(vertx, spki(h))) {
+        try (Harness h = Harness.start(); Chromium browser = Chromium.start(vertx, Chromium.spki(h))) {
             String rune = h.node.createRune(null);
             // A plugin's dynamic path shows up in the UI as its own operation, with its capture as a field.
             h.node.call("clnrest-register-path", new io.vertx.core.json.JsonObject().put("path", "/v1/echo/{user}")
@@ -94,13 +90,5 @@ class SwaggerUiIT {
         }
         browser.eval("document.querySelector('#operations-tag-" + tag + "').click(), true");
         browser.await("document.querySelector('" + op + "')", Duration.ofSeconds(20));
-    }
-
-    /** base64(sha256(SubjectPublicKeyInfo)) of the server's certificate: Chromium trusts exactly that key. */
-    private static String spki(Harness h) throws Exception {
-        try (InputStream in = Files.newInputStream(h.node.networkDir().resolve("server.pem"))) {
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded()));
-        }
     }
 }

@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.clnrest.plugin.Options;
-import org.clnrest.tls.TlsIdentityIT;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +28,7 @@ class UpstreamParityIT {
     @BeforeAll
     static void start() throws Exception {
         h = Harness.start();
-        http = client(h);
+        http = h.jdkClient();
         rune = h.node.createRune(null);
     }
 
@@ -41,26 +37,12 @@ class UpstreamParityIT {
         h.close();
     }
 
-    static HttpClient client(Harness h) throws Exception {
-        return HttpClient.newBuilder().sslContext(TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem")))
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    static HttpResponse<String> send(Harness h, HttpClient c, String method, String path, String rune, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + h.port + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (rune != null) {
-            b.header("Rune", rune);
-        }
-        return c.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     /** upstream's test_http_headers: a plain GET of list-methods, no Origin, gets Access-Control-Allow-Origin: *. */
     @Test
     void corsHeaderOnEveryAnswerWithoutAnOrigin() throws Exception {
         for (String[] req : new String[][]{{"GET", "/v1/list-methods", null}, {"POST", "/v1/getinfo", rune},
                 {"POST", "/v1/getinfo", null}, {"GET", "/nothing/here", null}, {"GET", "/openapi.json", null}}) {
-            HttpResponse<String> r = send(h, http, req[0], req[1], req[2], null);
+            HttpResponse<String> r = h.send(http, req[0], req[1], req[2], null);
             assertEquals("*", r.headers().firstValue("Access-Control-Allow-Origin").orElse(null), req[0] + " " + req[1] + " -> " + r.statusCode());
             assertEquals(Options.DEFAULT_CSP, r.headers().firstValue("Content-Security-Policy").orElse(null));
         }
@@ -70,7 +52,7 @@ class UpstreamParityIT {
     @Test
     void paramsLightningdRefusesAre500WithLightningdsError() throws Exception {
         h.node.clearCalls();
-        HttpResponse<String> r = send(h, http, "POST", "/v1/invoice", rune, null);
+        HttpResponse<String> r = h.send(http, "POST", "/v1/invoice", rune, null);
         assertEquals(500, r.statusCode(), r.body());
         JsonObject error = new JsonObject(r.body());
         assertEquals(-32602, error.getInteger("code"));
@@ -80,14 +62,14 @@ class UpstreamParityIT {
 
     @Test
     void swaggerJsonAndTheRootAreServedAsUpstream() throws Exception {
-        HttpResponse<String> swagger = send(h, http, "GET", "/swagger.json", null, null);
+        HttpResponse<String> swagger = h.send(http, "GET", "/swagger.json", null, null);
         assertEquals(200, swagger.statusCode());
-        assertEquals(send(h, http, "GET", "/openapi.json", null, null).body(), swagger.body());
+        assertEquals(h.send(http, "GET", "/openapi.json", null, null).body(), swagger.body());
         assertEquals("3.1.0", new JsonObject(swagger.body()).getString("openapi"));
-        HttpResponse<String> root = send(h, http, "GET", "/", null, null);
+        HttpResponse<String> root = h.send(http, "GET", "/", null, null);
         assertEquals(308, root.statusCode());
         assertEquals("/swagger-ui", root.headers().firstValue("Location").orElse(null));
-        HttpResponse<String> ui = send(h, http, "GET", "/swagger-ui", null, null);
+        HttpResponse<String> ui = h.send(http, "GET", "/swagger-ui", null, null);
         assertEquals(303, ui.statusCode());
         assertEquals("/swagger-ui/", ui.headers().firstValue("Location").orElse(null));
     }
@@ -95,14 +77,14 @@ class UpstreamParityIT {
     @Test
     void anotherSwaggerRootServesTheDocumentThereToo() throws Exception {
         try (Harness docs = Harness.start(b -> b.option("clnrest-swagger-root", "/docs"))) {
-            HttpClient c = client(docs);
-            assertEquals(200, send(docs, c, "GET", "/docs/swagger.json", null, null).statusCode());
-            assertEquals(200, send(docs, c, "GET", "/swagger.json", null, null).statusCode());
-            HttpResponse<String> root = send(docs, c, "GET", "/", null, null);
+            HttpClient c = docs.jdkClient();
+            assertEquals(200, docs.send(c, "GET", "/docs/swagger.json", null, null).statusCode());
+            assertEquals(200, docs.send(c, "GET", "/swagger.json", null, null).statusCode());
+            HttpResponse<String> root = docs.send(c, "GET", "/", null, null);
             assertEquals(200, root.statusCode());
             assertEquals("Hello, World!", root.body());
-            assertTrue(send(docs, c, "GET", "/docs/", null, null).body().contains("swagger-ui-bundle.js"));
-            assertNull(send(docs, c, "GET", "/swagger-ui/", null, null).headers().firstValue("Location").orElse(null));
+            assertTrue(docs.send(c, "GET", "/docs/", null, null).body().contains("swagger-ui-bundle.js"));
+            assertNull(docs.send(c, "GET", "/swagger-ui/", null, null).headers().firstValue("Location").orElse(null));
         }
     }
 }

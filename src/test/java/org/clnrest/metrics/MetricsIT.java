@@ -31,9 +31,9 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Tls;
+import org.clnrest.support.Harness;
 import org.clnrest.notify.RawClient;
-import org.clnrest.tls.TlsIdentityIT;
 import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.Test;
 
@@ -216,7 +216,7 @@ public class MetricsIT {
 
     /** A WebSocket client of /v1/notifications over TLS with a tiny receive buffer that reads the 101 and nothing more. */
     static SSLSocket plainClientThatNeverReads(Harness h, String rune) throws Exception {
-        SSLSocket s = (SSLSocket) TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
+        SSLSocket s = (SSLSocket) Tls.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
         s.setReceiveBufferSize(4096);
         s.connect(new InetSocketAddress("127.0.0.1", h.port), 10_000);
         s.setSoTimeout(30_000);

@@ -1,13 +1,8 @@
 package org.clnrest.notify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -17,7 +12,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 
-import org.clnrest.Harness;
+import org.clnrest.support.ClientProcess;
+import org.clnrest.support.SocketIoClients;
+import org.clnrest.support.Harness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,8 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * python3-socketio, over https with the generated CA, on both transports.
  */
 class NotificationsIT {
-    static final Path NODE_CLIENT = Path.of("src/test/js/client.js").toAbsolutePath();
-    static final Path PY_CLIENT = Path.of("src/test/python/client.py").toAbsolutePath();
     static Harness h;
     static Vertx vertx;
     static WebClient web;
@@ -59,22 +54,7 @@ class NotificationsIT {
     }
 
     static ClientProcess client(String kind, String transport, String namespace, String rune) throws Exception {
-        return clientFor(h, kind, transport, namespace, rune);
-    }
-
-    static ClientProcess clientFor(Harness h, String kind, String transport, String namespace, String rune) throws Exception {
-        String url = h.protocol + "://localhost:" + h.port;
-        String ca = h.protocol.equals("https") ? h.node.networkDir().resolve("ca.pem").toString() : "-"; // "-": http, no CA (node client)
-        List<String> cmd = new ArrayList<>();
-        if (kind.equals("node")) {
-            assertTrue(Files.isDirectory(NODE_CLIENT.getParent().resolve("node_modules/socket.io-client")),
-                    "run bin/test: it installs the npm client");
-            cmd.addAll(List.of("node", NODE_CLIENT.toString()));
-        } else {
-            cmd.addAll(List.of("/usr/bin/python3", PY_CLIENT.toString()));
-        }
-        cmd.addAll(List.of(url, ca, rune == null ? "-" : rune, transport, namespace));
-        return new ClientProcess(cmd);
+        return SocketIoClients.start(h, kind, transport, namespace, rune);
     }
 
     static synchronized String invoice(long msat) throws Exception {

@@ -9,7 +9,9 @@ import java.util.Map;
 
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
+import org.clnrest.support.ClientProcess;
+import org.clnrest.support.SocketIoClients;
+import org.clnrest.support.Harness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +54,7 @@ class OtherPluginNotificationsIT {
 
     @Test
     void socketIoClientGetsTheParamsUnchanged() throws Exception {
-        try (ClientProcess c = NotificationsIT.clientFor(h, "node", "websocket", "/", rune)) {
+        try (ClientProcess c = SocketIoClients.start(h, "node", "websocket", "/", rune)) {
             c.await("connect", Duration.ofSeconds(20));
             emit(PARAMS);
             JsonObject msg = c.await(e -> "message".equals(e.getString("event")) && !e.getJsonObject("data").containsKey("probe"),

@@ -5,15 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.lang.reflect.Method;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -25,7 +19,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Chromium;
+import org.clnrest.support.Harness;
 import org.clnrest.auth.RuneId;
 import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.AfterAll;
@@ -198,12 +193,12 @@ class PlainWebSocketIT {
 
     @Test
     void aBrowserPageReceivesNotifications() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")) || System.getenv("CI") != null,
+        Assumptions.assumeTrue(Files.isExecutable(Chromium.BINARY) || System.getenv("CI") != null,
                 "Debian's chromium is not installed (bin/test installs it)");
         Vertx vertx = Vertx.vertx();
-        try (Browser browser = Browser.start(vertx, spki())) {
+        try (Chromium browser = Chromium.start(vertx, Chromium.spki(h))) {
             String base = "https://localhost:" + h.port;
-            browser.call("navigate", base + "/openapi.json");
+            browser.navigate(base + "/openapi.json");
             browser.await("document.readyState === 'complete'", Duration.ofSeconds(20));
             String url = "wss://localhost:" + h.port + PATH;
             // A browser cannot set headers on a WebSocket: the rune goes as a subprotocol, or as the first message.
@@ -226,7 +221,7 @@ class PlainWebSocketIT {
                 try {
                     browser.await("window.got.length >= 1 && window.got2.length >= 1", Duration.ofMillis(1500));
                     break;
-                } catch (java.lang.reflect.InvocationTargetException notYet) {
+                } catch (AssertionError notYet) {
                     // not authorised yet when that one was broadcast: send another
                 }
             }
@@ -234,53 +229,6 @@ class PlainWebSocketIT {
             assertTrue(((String) browser.eval("window.got2[0]")).startsWith("{\"browser_test\":{\"k\":"));
         } finally {
             vertx.close().await();
-        }
-    }
-
-    /** base64(sha256(SubjectPublicKeyInfo)) of the server's certificate: Chromium trusts exactly that key. */
-    static String spki() throws Exception {
-        try (InputStream in = Files.newInputStream(h.node.networkDir().resolve("server.pem"))) {
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded()));
-        }
-    }
-
-    /**
-     * The DevTools driver of SwaggerUiIT ({@code org.clnrest.http.Chromium}), reused as is: it is package-private
-     * in the HTTP side's tests, so it is reached by reflection rather than copied or changed.
-     */
-    static final class Browser implements AutoCloseable {
-        private final Object chromium;
-
-        private Browser(Object chromium) {
-            this.chromium = chromium;
-        }
-
-        static Browser start(Vertx vertx, String spki) throws Exception {
-            Method m = Class.forName("org.clnrest.http.Chromium").getDeclaredMethod("start", Vertx.class, String.class);
-            m.setAccessible(true);
-            return new Browser(m.invoke(null, vertx, spki));
-        }
-
-        Object call(String method, String arg) throws Exception {
-            Method m = chromium.getClass().getDeclaredMethod(method, String.class);
-            m.setAccessible(true);
-            return m.invoke(chromium, arg);
-        }
-
-        Object eval(String js) throws Exception {
-            return call("eval", js);
-        }
-
-        void await(String condition, Duration timeout) throws Exception {
-            Method m = chromium.getClass().getDeclaredMethod("await", String.class, Duration.class);
-            m.setAccessible(true);
-            m.invoke(chromium, condition, timeout);
-        }
-
-        @Override
-        public void close() throws Exception {
-            ((AutoCloseable) chromium).close();
         }
     }
 }

@@ -26,8 +26,8 @@ import javax.net.ssl.SSLSocket;
 
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
-import org.clnrest.tls.TlsIdentityIT;
+import org.clnrest.support.Tls;
+import org.clnrest.support.Harness;
 
 /**
  * A raw Engine.IO / Socket.IO client for byte-exact tests: the JDK's HttpClient (polling) and WebSocket, over
@@ -42,7 +42,7 @@ public final class RawClient {
 
     public RawClient(Harness h) throws Exception {
         this.h = h;
-        this.tls = h.protocol.equals("https") ? TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem")) : null;
+        this.tls = h.protocol.equals("https") ? Tls.trusting(h.node.networkDir().resolve("ca.pem")) : null;
         HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
         if (tls != null) {
             b.sslContext(tls);

@@ -15,8 +15,10 @@ import javax.net.ssl.SSLSocket;
 
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
-import org.clnrest.tls.TlsIdentityIT;
+import org.clnrest.support.ClientProcess;
+import org.clnrest.support.SocketIoClients;
+import org.clnrest.support.Tls;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +37,7 @@ public class SlowClientIT {
     void aClientThatStopsReadingIsDroppedAndOthersGetEverything() throws Exception {
         try (Harness h = Harness.start(b -> b.option("clnrest-notification-buffer", BUFFER))) {
             String rune = h.node.createRune(null);
-            try (ClientProcess healthy = NotificationsIT.clientFor(h, "node", "websocket", "/", rune);
+            try (ClientProcess healthy = SocketIoClients.start(h, "node", "websocket", "/", rune);
                  SSLSocket stuck = connectAndStopReading(h, rune)) {
                 healthy.await("connect", Duration.ofSeconds(30));
                 String pad = "x".repeat(PAD);
@@ -68,7 +70,7 @@ public class SlowClientIT {
      * the rune, read until the server confirms the connection, then never read again.
      */
     public static SSLSocket connectAndStopReading(Harness h, String rune) throws Exception {
-        SSLSocket s = (SSLSocket) TlsIdentityIT.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
+        SSLSocket s = (SSLSocket) Tls.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
         s.setReceiveBufferSize(4096);
         s.connect(new java.net.InetSocketAddress("127.0.0.1", h.port), 10_000);
         s.setSoTimeout(30_000);

@@ -24,7 +24,10 @@ import javax.net.ssl.SSLSocket;
 
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
+import org.clnrest.support.ClientProcess;
+import org.clnrest.support.Heap;
+import org.clnrest.support.SocketIoClients;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,7 +83,7 @@ class SocketIoBugsIT {
     /** Bug 1 as users see it: the npm client with its defaults (polling, then upgrade) is on WebSocket within 1 s. */
     @Test
     void defaultNpmClientIsOnWebSocketWithinOneSecond() throws Exception {
-        try (ClientProcess c = NotificationsIT.clientFor(h, "node", "both", "/", rune)) {
+        try (ClientProcess c = SocketIoClients.start(h, "node", "both", "/", rune)) {
             // The upgrade may finish before or after the namespace's connect (its checkrune): timed from the open.
             JsonObject upgrade = c.await("upgrade", Duration.ofSeconds(20));
             assertEquals("polling", upgrade.getString("from"));

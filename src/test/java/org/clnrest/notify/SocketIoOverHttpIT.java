@@ -7,7 +7,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
+import org.clnrest.support.ClientProcess;
+import org.clnrest.support.SocketIoClients;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +42,7 @@ class SocketIoOverHttpIT {
 
     @Test
     void npmClientOpensOnPollingUpgradesToWebSocketAndReceivesANotification() throws Exception {
-        try (ClientProcess c = NotificationsIT.clientFor(h, "node", "both", "/", rune)) {
+        try (ClientProcess c = SocketIoClients.start(h, "node", "both", "/", rune)) {
             // The upgrade may finish before or after the namespace's connect (its checkrune): wait for both, in any order.
             JsonObject upgrade = null;
             boolean connected = false;

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -18,7 +16,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Requests;
+import org.clnrest.support.Harness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,13 +80,8 @@ class DynamicPathsIT {
     }
 
     static HttpResponse<Buffer> send(HttpMethod method, String path, String rune, String body) throws Exception {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        if (rune != null) {
-            headers.add("Rune", rune);
-        }
-        var req = client.request(method, path).putHeaders(headers);
-        var f = body == null ? req.send() : req.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body));
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return Requests.send(client, method, path, Requests.headers("Rune", rune, "Content-Type", body == null ? null : "application/json"),
+                body == null ? null : Buffer.buffer(body));
     }
 
     static void assertError(HttpResponse<Buffer> r, int status, int code, String message) {

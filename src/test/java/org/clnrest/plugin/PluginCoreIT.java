@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.SimulatedLightningd;
 import org.clnrest.tls.CertificateStore;
 import org.clnrest.demo.NodeInternals;

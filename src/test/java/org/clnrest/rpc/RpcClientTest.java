@@ -21,7 +21,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 
 import org.clnrest.demo.SimulatedLightningd;
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

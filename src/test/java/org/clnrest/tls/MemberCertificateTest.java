@@ -13,7 +13,7 @@ import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.clnrest.Harness;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.SimulatedLightningd;
 import org.junit.jupiter.api.Test;
 

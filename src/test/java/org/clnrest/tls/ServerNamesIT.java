@@ -25,7 +25,9 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.clnrest.Harness;
+import org.clnrest.support.NamedTls;
+import org.clnrest.support.Tls;
+import org.clnrest.support.Harness;
 import org.clnrest.demo.SimulatedLightningd;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +57,7 @@ class ServerNamesIT {
             SimulatedLightningd node = start(dir, port, NAMES);
             Path certs = node.networkDir();
             byte[] ca = Files.readAllBytes(certs.resolve("ca.pem"));
-            SSLContext dayOne = TlsIdentityIT.trusting(certs.resolve("ca.pem"));
+            SSLContext dayOne = Tls.trusting(certs.resolve("ca.pem"));
             String rune = node.createRune(null);
             try {
                 for (String name : List.of("node.example.com", "10.20.30.40", ONION, "localhost", "127.0.0.1")) {

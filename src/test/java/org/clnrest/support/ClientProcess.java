@@ -1,4 +1,4 @@
-package org.clnrest.notify;
+package org.clnrest.support;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

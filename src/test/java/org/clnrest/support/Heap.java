@@ -1,4 +1,4 @@
-package org.clnrest.notify;
+package org.clnrest.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** What the plugin process holds, seen from outside: live instances (jcmd, after a full GC) and RSS (/proc). */
-final class Heap {
-    static final String SERVER_CONNECTION = "io.vertx.core.http.impl.Http1xServerConnection";
+public final class Heap {
+    public static final String SERVER_CONNECTION = "io.vertx.core.http.impl.Http1xServerConnection";
 
     private Heap() {}
 
     /** Live instances of {@code className} in process {@code pid} (GC.class_histogram runs a full GC first). */
-    static int count(long pid, String className) throws Exception {
+    public static int count(long pid, String className) throws Exception {
         Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
         Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -28,7 +28,7 @@ final class Heap {
     }
 
     /** Wait until at most {@code max} instances are live; the count, or an AssertionError after {@code timeout}. */
-    static int awaitAtMost(long pid, String className, int max, Duration timeout) throws Exception {
+    public static int awaitAtMost(long pid, String className, int max, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         int n;
         while ((n = count(pid, className)) > max) {
@@ -41,7 +41,7 @@ final class Heap {
     }
 
     /** The process's resident set in MiB (VmRSS). */
-    static long rssMiB(long pid) throws IOException {
+    public static long rssMiB(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;

@@ -1,4 +1,4 @@
-package org.clnrest.tls;
+package org.clnrest.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

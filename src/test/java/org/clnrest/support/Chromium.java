@@ -1,11 +1,16 @@
-package org.clnrest.http;
+package org.clnrest.support;
 
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,11 +24,10 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.Harness;
 
 /** Debian's headless Chromium driven over the DevTools protocol (a WebSocket): load pages, run JS, await conditions. */
-final class Chromium implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/bin/chromium");
+public final class Chromium implements AutoCloseable {
+    public static final Path BINARY = Path.of("/usr/bin/chromium");
 
     private final Process process;
     private final Path profile;
@@ -44,8 +48,16 @@ final class Chromium implements AutoCloseable {
         });
     }
 
+    /** base64(sha256(SubjectPublicKeyInfo)) of the harness's server certificate: what {@link #start} trusts. */
+    public static String spki(Harness h) throws Exception {
+        try (InputStream in = Files.newInputStream(h.node.networkDir().resolve("server.pem"))) {
+            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded()));
+        }
+    }
+
     /** Start Chromium trusting only the server key whose SPKI hash is given (no blanket certificate bypass). */
-    static Chromium start(Vertx vertx, String spkiSha256Base64) throws Exception {
+    public static Chromium start(Vertx vertx, String spkiSha256Base64) throws Exception {
         Path profile = Files.createTempDirectory("chromium-profile");
         Process p = new ProcessBuilder(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
@@ -93,7 +105,7 @@ final class Chromium implements AutoCloseable {
         return new Chromium(p, profile, ws);
     }
 
-    JsonObject send(String method, JsonObject params) throws Exception {
+    public JsonObject send(String method, JsonObject params) throws Exception {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonObject> f = new CompletableFuture<>();
         pending.put(id, f);
@@ -105,12 +117,12 @@ final class Chromium implements AutoCloseable {
         return reply.getJsonObject("result");
     }
 
-    void navigate(String url) throws Exception {
+    public void navigate(String url) throws Exception {
         send("Page.navigate", new JsonObject().put("url", url));
     }
 
     /** Evaluate an expression in the page; its value (JSON-able). */
-    Object eval(String expression) throws Exception {
+    public Object eval(String expression) throws Exception {
         JsonObject r = send("Runtime.evaluate", new JsonObject().put("expression", expression)
                 .put("returnByValue", true).put("awaitPromise", true));
         if (r.containsKey("exceptionDetails")) {
@@ -120,7 +132,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Re-evaluate {@code condition} until it is true: the page updates asynchronously, there is no event to await. */
-    void await(String condition, Duration timeout) throws Exception {
+    public void await(String condition, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!Boolean.TRUE.equals(eval("!!(" + condition + ")"))) {
             if (System.nanoTime() > deadline) {

@@ -1,4 +1,4 @@
-package org.clnrest;
+package org.clnrest.support;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -72,6 +72,13 @@ public final class Harness implements AutoCloseable {
                 && c.getJsonObject("params") != null && rune.equals(c.getJsonObject("params").getString("rune"))).toList();
     }
 
+    /** Runes never reach a log line, only their unique ids do: no line of lightningd's log holds the rune's first 20 characters. */
+    public void assertRuneNotLogged(String rune) {
+        for (String line : node.log()) {
+            org.junit.jupiter.api.Assertions.assertFalse(line.contains(rune.substring(0, 20)), "a rune in the log: " + line);
+        }
+    }
+
     public WebClient client(Vertx vertx) {
         return client(vertx, true);
     }
@@ -88,7 +95,7 @@ public final class Harness implements AutoCloseable {
 
     /** The JDK's HTTP client trusting only this node's ca.pem (HTTP/1.1, no redirects). */
     public java.net.http.HttpClient jdkClient() throws Exception {
-        return java.net.http.HttpClient.newBuilder().sslContext(org.clnrest.tls.TlsIdentityIT.trusting(node.networkDir().resolve("ca.pem")))
+        return java.net.http.HttpClient.newBuilder().sslContext(Tls.trusting(node.networkDir().resolve("ca.pem")))
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
     }
 
