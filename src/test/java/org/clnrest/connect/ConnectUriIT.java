@@ -5,28 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.support.Harness;
 import org.clnrest.support.NamedTls;
+import org.clnrest.support.Tls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,24 +63,6 @@ class ConnectUriIT {
         return out;
     }
 
-    /** A TLS context trusting only the last certificate of the PEM bundle (the CA). */
-    static SSLContext trustingLastOf(String bundle) throws Exception {
-        Matcher m = Pattern.compile("-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\\s*").matcher(bundle);
-        String last = null;
-        while (m.find()) {
-            last = m.group();
-        }
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        ks.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(last.getBytes(StandardCharsets.US_ASCII))));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
-    }
-
     @Test
     void aNewRestrictedRuneInAUriAWalletCanUse() throws Exception {
         JsonObject reply = h.node.call("clnrest-connect-uri",
@@ -102,7 +79,7 @@ class ConnectUriIT {
         assertEquals(Files.readString(certs.resolve("client-key.pem")) + Files.readString(certs.resolve("client.pem"))
                 + Files.readString(certs.resolve("ca.pem")), uri.get("certs"), "client key, client certificate, CA, in that order");
 
-        SSLContext wallet = trustingLastOf(uri.get("certs"));
+        SSLContext wallet = Tls.trustingLastOf(uri.get("certs"));
         NamedTls.Answer getinfo = NamedTls.post(wallet, uri.get("host"), Integer.parseInt(uri.get("port")), "/v1/getinfo", uri.get("rune"));
         assertEquals(201, getinfo.status(), getinfo.body());
         assertEquals(h.node.nodeId(), new JsonObject(getinfo.body()).getString("id"));

@@ -3,13 +3,10 @@ package org.clnrest.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +15,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 import org.clnrest.support.Harness;
-import org.clnrest.support.Tls;
+import org.clnrest.support.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +34,7 @@ class ConnectionCapIT {
     @BeforeAll
     static void start() throws Exception {
         h = Harness.start(b -> b.option("clnrest-max-connections", CAP));
-        tls = Tls.trusting(h.node.networkDir().resolve("ca.pem"));
+        tls = h.trust();
         rune = h.node.createRune(null);
     }
 
@@ -110,21 +107,8 @@ class ConnectionCapIT {
 
     /** POST /v1/getinfo on a kept-alive connection: the status. */
     private static int call(SSLSocket s, String rune) throws IOException {
-        s.getOutputStream().write(("POST /v1/getinfo HTTP/1.1\r\nHost: x\r\nRune: " + rune + "\r\nContent-Length: 0\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed: " + head.toString(StandardCharsets.ISO_8859_1));
-            }
-            head.write(b);
-        }
-        String h = head.toString(StandardCharsets.ISO_8859_1);
-        int length = Integer.parseInt(h.replaceAll("(?si).*content-length: *(\\d+).*", "$1").trim());
-        in.readNBytes(length);
-        return Integer.parseInt(h.substring(9, 12));
+        // Not closed here: the connection is kept alive for the next call.
+        return new RawHttp(s).write("POST /v1/getinfo HTTP/1.1\r\nHost: x\r\nRune: " + rune + "\r\nContent-Length: 0\r\n\r\n").read().status();
     }
 
     private static boolean closedWithin(SSLSocket s, int ms) throws IOException {

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -31,8 +29,8 @@ import io.vertx.ext.web.client.WebClient;
 import org.clnrest.support.Requests;
 import org.clnrest.support.JavaNames;
 import org.clnrest.support.BodyMutator;
-import org.clnrest.support.Tls;
 import org.clnrest.support.Harness;
+import org.clnrest.support.RawHttp;
 import org.clnrest.demo.SimulatedLightningd;
 import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.AfterAll;
@@ -304,26 +302,9 @@ class HardeningIT {
     // ---- slow and dead clients ------------------------------------------------------------------------
 
     static SSLSocket open() throws Exception {
-        SSLSocket s = (SSLSocket) Tls.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
-        s.connect(new InetSocketAddress("127.0.0.1", h.port), 10_000);
+        SSLSocket s = h.tlsSocket(0, Duration.ofSeconds(15));
         s.startHandshake();
-        s.setSoTimeout(15_000);
         return s;
-    }
-
-    /** True when the server closed the connection (EOF or reset) before the read timeout. */
-    static boolean closedByServer(SSLSocket s) throws Exception {
-        InputStream in = s.getInputStream();
-        try {
-            while (in.read() >= 0) {
-                // drain whatever the server says before it closes
-            }
-            return true;
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        } catch (java.io.IOException reset) {
-            return true;
-        }
     }
 
     @Test
@@ -353,20 +334,20 @@ class HardeningIT {
                     dropped = true;
                 }
             }
-            assertTrue(dropped || closedByServer(trickle), "a trickled request head is cut off");
+            assertTrue(dropped || RawHttp.closedByServer(trickle), "a trickled request head is cut off");
             for (SSLSocket s : slow.subList(1, slow.size())) {
-                assertTrue(closedByServer(s), "an unfinished head is cut off");
+                assertTrue(RawHttp.closedByServer(s), "an unfinished head is cut off");
             }
 
             SSLSocket idle = open();
             slow.add(idle);
-            assertTrue(closedByServer(idle), "a connection that sends nothing is closed");
+            assertTrue(RawHttp.closedByServer(idle), "a connection that sends nothing is closed");
             SSLSocket keepAlive = open();
             slow.add(keepAlive);
             keepAlive.getOutputStream().write(("POST /v1/getinfo HTTP/1.1\r\nHost: x\r\nRune: " + rune + "\r\nContent-Length: 0\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             keepAlive.getOutputStream().flush();
-            assertTrue(closedByServer(keepAlive), "an idle keep-alive connection is closed after clnrest-idle-timeout");
+            assertTrue(RawHttp.closedByServer(keepAlive), "an idle keep-alive connection is closed after clnrest-idle-timeout");
         } finally {
             for (SSLSocket s : slow) {
                 s.close();

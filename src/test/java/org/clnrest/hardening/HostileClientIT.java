@@ -33,7 +33,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.support.JavaNames;
-import org.clnrest.support.Tls;
 import org.clnrest.support.Harness;
 import org.clnrest.notify.SocketIoAttacks;
 import org.clnrest.demo.NodeInternals;
@@ -80,7 +79,7 @@ class HostileClientIT {
                 .option("clnrest-request-memory", REQUEST_MEMORY)
                 .env("CLNREST_JAVA_OPTS", System.getProperty("hostile.jvm", "")));
         rune = h.node.createRune(null);
-        tls = Tls.trusting(h.node.networkDir().resolve("ca.pem"));
+        tls = h.trust();
         http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         prober = new Prober();
         prober.probe(); // the first call pays for the TLS handshake and the JIT of a cold plugin: not an attack's cost

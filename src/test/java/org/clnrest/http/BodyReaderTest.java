@@ -1,6 +1,7 @@
 package org.clnrest.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -20,6 +21,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
+import org.clnrest.support.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * BodyReader and RequestBudget on a real Vert.x server (one verticle: one event loop owns the budget, as in the
  * plugin), reached by the JDK's HTTP client: the body limit (413), the shared budget (503), multipart (406),
- * the body whole in the next handler, and every byte given back when the request ends.
+ * the body whole in the next handler (none, or after 100-continue), a refusal ending the connection, and every
+ * byte given back when the request ends, its client gone mid-body included.
  */
 class BodyReaderTest {
     static final int LIMIT = 1000;
@@ -145,5 +148,47 @@ class BodyReaderTest {
             assertEquals("HTTP/1.1 200 OK", status, "the first request, within the budget, is served");
         }
         assertEquals("0", held(), "both requests gave their share back");
+    }
+
+    static String postHead(String headers) {
+        return "POST /echo HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n";
+    }
+
+    @Test
+    void noBodyIsAnEmptyBody() throws Exception {
+        try (RawHttp c = new RawHttp(port)) {
+            RawHttp.Answer a = c.write(postHead("Content-Length: 0\r\n")).read();
+            assertEquals(200, a.status(), a.body());
+            assertEquals("0 0", a.body());
+        }
+    }
+
+    @Test
+    void expectContinueIsAnsweredBeforeTheBodyIsSent() throws Exception {
+        try (RawHttp c = new RawHttp(port)) {
+            assertEquals(100, c.write(postHead("Expect: 100-continue\r\nContent-Length: 5\r\n")).read().status());
+            RawHttp.Answer a = c.write("hello").read();
+            assertEquals(200, a.status(), a.body());
+            assertEquals("5 5", a.body());
+        }
+    }
+
+    @Test
+    void aRefusedBodyIsDiscardedToItsEndThenTheConnectionEnds() throws Exception {
+        try (RawHttp c = new RawHttp(port)) {
+            assertEquals(413, c.write(postHead("Content-Length: " + (LIMIT + 1) + "\r\n")).read().status());
+            c.write("x".repeat(LIMIT + 1)); // what a client sends anyway (LingeringClose): thrown away, not a new request
+            assertTrue(c.closedByServer(), "closed once the refused body has ended");
+        }
+        assertEquals("0", held());
+    }
+
+    @Test
+    void aClientLeavingMidBodyLeavesNothingCharged() throws Exception {
+        try (RawHttp c = new RawHttp(port)) {
+            c.write(postHead("Content-Length: " + LIMIT + "\r\n") + "x".repeat(600));
+            awaitHeld("600");
+        }
+        awaitHeld("0");
     }
 }

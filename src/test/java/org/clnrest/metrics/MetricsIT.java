@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +30,6 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
 
-import org.clnrest.support.Tls;
 import org.clnrest.support.Harness;
 import org.clnrest.notify.RawClient;
 import org.clnrest.demo.NodeInternals;
@@ -216,10 +214,7 @@ public class MetricsIT {
 
     /** A WebSocket client of /v1/notifications over TLS with a tiny receive buffer that reads the 101 and nothing more. */
     static SSLSocket plainClientThatNeverReads(Harness h, String rune) throws Exception {
-        SSLSocket s = (SSLSocket) Tls.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
-        s.setReceiveBufferSize(4096);
-        s.connect(new InetSocketAddress("127.0.0.1", h.port), 10_000);
-        s.setSoTimeout(30_000);
+        SSLSocket s = h.tlsSocket(4096, Duration.ofSeconds(30));
         byte[] key = new byte[16];
         new SecureRandom().nextBytes(key);
         s.getOutputStream().write(("GET /v1/notifications HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

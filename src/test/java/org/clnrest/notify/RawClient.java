@@ -26,7 +26,6 @@ import javax.net.ssl.SSLSocket;
 
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.support.Tls;
 import org.clnrest.support.Harness;
 
 /**
@@ -42,7 +41,7 @@ public final class RawClient {
 
     public RawClient(Harness h) throws Exception {
         this.h = h;
-        this.tls = h.protocol.equals("https") ? Tls.trusting(h.node.networkDir().resolve("ca.pem")) : null;
+        this.tls = h.protocol.equals("https") ? h.trust() : null;
         HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
         if (tls != null) {
             b.sslContext(tls);

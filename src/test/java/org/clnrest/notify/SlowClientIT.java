@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 
 import org.clnrest.support.ClientProcess;
 import org.clnrest.support.SocketIoClients;
-import org.clnrest.support.Tls;
 import org.clnrest.support.Harness;
 import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.Test;
@@ -70,10 +69,7 @@ public class SlowClientIT {
      * the rune, read until the server confirms the connection, then never read again.
      */
     public static SSLSocket connectAndStopReading(Harness h, String rune) throws Exception {
-        SSLSocket s = (SSLSocket) Tls.trusting(h.node.networkDir().resolve("ca.pem")).getSocketFactory().createSocket();
-        s.setReceiveBufferSize(4096);
-        s.connect(new java.net.InetSocketAddress("127.0.0.1", h.port), 10_000);
-        s.setSoTimeout(30_000);
+        SSLSocket s = h.tlsSocket(4096, Duration.ofSeconds(30));
         byte[] keyBytes = new byte[16];
         new SecureRandom().nextBytes(keyBytes);
         OutputStream out = s.getOutputStream();

@@ -1,12 +1,16 @@
 package org.clnrest.support;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemTrustOptions;
@@ -93,9 +97,28 @@ public final class Harness implements AutoCloseable {
         return WebClient.create(vertx, o);
     }
 
+    /** A TLS context trusting only this node's ca.pem. */
+    public SSLContext trust() throws Exception {
+        return Tls.trusting(node.networkDir().resolve("ca.pem"));
+    }
+
+    /**
+     * A raw TLS socket to the plugin, trusting only ca.pem, connected (within 10 s), handshake not yet done;
+     * {@code receiveBuffer} > 0 sets a small receive window first (a client that stops reading fills it soon).
+     */
+    public SSLSocket tlsSocket(int receiveBuffer, Duration readTimeout) throws Exception {
+        SSLSocket s = (SSLSocket) trust().getSocketFactory().createSocket();
+        if (receiveBuffer > 0) {
+            s.setReceiveBufferSize(receiveBuffer);
+        }
+        s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        s.setSoTimeout((int) readTimeout.toMillis());
+        return s;
+    }
+
     /** The JDK's HTTP client trusting only this node's ca.pem (HTTP/1.1, no redirects). */
     public java.net.http.HttpClient jdkClient() throws Exception {
-        return java.net.http.HttpClient.newBuilder().sslContext(Tls.trusting(node.networkDir().resolve("ca.pem")))
+        return java.net.http.HttpClient.newBuilder().sslContext(trust())
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
     }
 

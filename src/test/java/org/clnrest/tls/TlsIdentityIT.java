@@ -12,7 +12,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 
-import org.clnrest.support.Tls;
 import org.clnrest.support.Harness;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +31,7 @@ public class TlsIdentityIT {
     void aClientTrustingCaPemVerifiesTheServerByNameAndAddressOverTls12And13() throws Exception {
         try (Harness h = Harness.start()) {
             String rune = h.node.createRune(null);
-            SSLContext ctx = Tls.trusting(h.node.networkDir().resolve("ca.pem"));
+            SSLContext ctx = h.trust();
             for (String host : new String[]{"localhost", "127.0.0.1"}) {
                 assertEquals(201, getinfo(ctx, host, h.port, rune, "TLSv1.3"), host);
                 assertEquals(201, getinfo(ctx, host, h.port, rune, "TLSv1.2"), host);
