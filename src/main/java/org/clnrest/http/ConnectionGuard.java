@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
+import org.clnrest.tls.ServerTls;
 import org.clnrest.util.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,14 +27,18 @@ import org.slf4j.LoggerFactory;
  *       waiting on lightningd (waitanyinvoice may rightly wait for hours) keeps its connection: Vert.x's own idle
  *       timeout sees only bytes, not calls;</li>
  *   <li>at most {@link #cap} connections at once (clnrest-max-connections, and well under the process's open-file
- *       limit): at the cap the oldest connection that has made no authorised call is closed for the new one (strangers
- *       compete among themselves), and with none, the new one is closed at once; both with a rate-limited log line;</li>
+ *       limit), counted from their accept: with TLS, a connection in its handshake holds a descriptor for up to the
+ *       5 s handshake deadline before Vert.x tells of it, so the TLS engine asks this guard at the accept
+ *       ({@link ServerTls.Gate}; 2,000 bare TCP connections used to take a plugin capped at 32 to 2,017 open files).
+ *       At the cap the oldest connection that has made no authorised call is closed for the new one (strangers
+ *       compete among themselves); with none (every place authorised or in its handshake, which ends within 5 s),
+ *       the new one is closed at once; both with a rate-limited log line;</li>
  *   <li>a connection upgraded to a WebSocket leaves this guard: the notification transports time it.</li>
  * </ul>
  * It hooks the server (connections, request heads) and the router (the end of each request, through the
  * routing context's end handlers: the response's own end handler has one slot, which the router takes).
  */
-final class ConnectionGuard {
+final class ConnectionGuard implements ServerTls.Gate {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     /** At most this long for a new connection's first request head, whatever the idle timeout. */
     static final long MAX_HEAD_MS = 10_000;
@@ -54,6 +59,8 @@ final class ConnectionGuard {
     /** Every guarded connection, oldest first: strangers are evicted in this order. */
     private final Map<HttpConnection, State> connections = new LinkedHashMap<>();
     private final RateLimitedLog atCap;
+    /** Connections admitted at their accept whose TLS handshake has not ended (all calls on the server's event loop). */
+    private int handshaking;
 
     ConnectionGuard(Vertx vertx, long idleSeconds, long bodySeconds, int maxConnections) {
         this.vertx = vertx;
@@ -74,10 +81,23 @@ final class ConnectionGuard {
         ctx.put(AUTHORISED, Boolean.TRUE);
     }
 
-    /** The server's connection handler. */
+    @Override
+    public boolean admit() {
+        if (!placeFree()) {
+            return false;
+        }
+        handshaking++;
+        return true;
+    }
+
+    @Override
+    public void handshakeEnded() {
+        handshaking--;
+    }
+
+    /** The server's connection handler (with TLS, once the handshake is done). */
     void onConnection(HttpConnection conn) {
-        if (connections.size() >= cap && !evictAStranger()) {
-            atCap.log("Closed a new connection: " + cap + " connections are open, all of them authorised (clnrest-max-connections)");
+        if (!placeFree()) {
             conn.close();
             return;
         }
@@ -88,6 +108,15 @@ final class ConnectionGuard {
             conn.close();
         });
         conn.closeHandler(v -> forget(conn));
+    }
+
+    private boolean placeFree() {
+        if (connections.size() + handshaking < cap || evictAStranger()) {
+            return true;
+        }
+        atCap.log("Closed a new connection: " + cap + " connections are open, all of them authorised or in their TLS handshake"
+                + " (clnrest-max-connections)");
+        return false;
     }
 
     private boolean evictAStranger() {

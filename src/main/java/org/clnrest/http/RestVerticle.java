@@ -145,10 +145,10 @@ public class RestVerticle extends AbstractVerticle {
         Notifications.serverOptions(options);
         if (config.https()) {
             try {
-                // A stranger's TLS handshake holds a descriptor before any connection limit sees it: 5 s at most.
+                // A stranger's TLS handshake holds a descriptor: 5 s at most, and counted by the guard from the accept.
                 options.setSsl(true).setSslHandshakeTimeout(TLS_HANDSHAKE_SECONDS)
                         .setKeyCertOptions(ServerTls.keyCert(config.certsDir()))
-                        .setSslEngineOptions(ServerTls.engine())
+                        .setSslEngineOptions(ServerTls.engine(guard))
                         .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
             } catch (java.io.IOException | java.security.GeneralSecurityException e) {
                 return Future.failedFuture(new IllegalStateException("cannot read the TLS identity in " + config.certsDir() + ": "
