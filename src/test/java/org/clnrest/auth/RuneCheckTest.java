@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.Context;
@@ -19,6 +18,7 @@ import org.clnrest.bus.Bus;
 import org.clnrest.http.ApiError;
 import org.clnrest.rpc.Rpc;
 import org.clnrest.rpc.RpcReply;
+import org.clnrest.support.OnLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -158,29 +158,14 @@ class RuneCheckTest {
     }
 
     private static Throwable await(Future<Void> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+        return OnLoop.failureOf(f);
     }
 
-    /** A rune of lightningd's form (32-byte authcode, unique id {@code n}) that no node issued. */
     static String wellFormed(int n) {
-        byte[] auth = new byte[32];
-        java.util.Arrays.fill(auth, (byte) 7);
-        byte[] restr = ("=" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] all = java.util.Arrays.copyOf(auth, 32 + restr.length);
-        System.arraycopy(restr, 0, all, 32, restr.length);
-        return java.util.Base64.getUrlEncoder().encodeToString(all);
+        return OnLoop.wellFormedRune(n);
     }
 
-    /** Run on an event loop (RuneCheck belongs to one) and wait for the result. */
     private <T> T onLoop(java.util.concurrent.Callable<T> work) throws Exception {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        loop.runOnContext(v -> {
-            try {
-                out.complete(work.call());
-            } catch (Exception e) {
-                out.completeExceptionally(e);
-            }
-        });
-        return out.get(10, TimeUnit.SECONDS);
+        return OnLoop.call(loop, work);
     }
 }
