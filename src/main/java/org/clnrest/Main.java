@@ -17,6 +17,8 @@ import org.clnrest.bus.Bus;
 import org.clnrest.connect.ConnectUriVerticle;
 import org.clnrest.http.Contract;
 import org.clnrest.http.RestVerticle;
+import org.clnrest.net.ConnectionGate;
+import org.clnrest.net.GatedTransport;
 import org.clnrest.metrics.LazyMetrics;
 import org.clnrest.notify.NotificationBroadcaster;
 import org.clnrest.paths.PathRegistryVerticle;
@@ -49,10 +51,12 @@ public final class Main {
     static final Duration GRPC_CERT_WAIT = Duration.ofSeconds(5);
 
     private final Vertx vertx;
+    private final ConnectionGate gate;
     private volatile boolean exiting;
 
-    private Main(Vertx vertx) {
+    private Main(Vertx vertx, ConnectionGate gate) {
         this.vertx = vertx;
+        this.gate = gate;
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,10 +76,12 @@ public final class Main {
         HeapGiveBack.start();
         // The metrics SPI is plugged in now (Vert.x takes it only at creation) and stays empty unless init turns
         // metrics on: no Micrometer class is loaded while clnrest-metrics-port is unset.
+        // The REST server's connections are counted from their accept, by the transport (Vert.x takes it only at creation).
+        ConnectionGate gate = new ConnectionGate();
         Vertx vertx = Vertx.builder().with(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4)
                 .setEventLoopPoolSize(Env.eventLoops()).setMetricsOptions(new MetricsOptions().setEnabled(true)))
-                .withMetrics(LazyMetrics.INSTANCE).build();
-        Main main = new Main(vertx);
+                .withMetrics(LazyMetrics.INSTANCE).withTransport(new GatedTransport(gate)).build();
+        Main main = new Main(vertx, gate);
         Uptime.log(main.LOG, "Vert.x up");
         Contract.preload(vertx); // read and loaded while lightningd sends getmanifest and init
         vertx.eventBus().<JsonObject>consumer(Bus.PLUGIN_INIT, main::onInit);
@@ -114,7 +120,7 @@ public final class Main {
                 .compose(id -> config.https() || config.clusterTls() ? tlsIdentity(config) : Future.succeededFuture())
                 .onSuccess(v -> Uptime.log(LOG, "TLS identity ready"))
                 .compose(v -> vertx.deployVerticle(new NotificationBroadcaster()))
-                .compose(v -> vertx.deployVerticle(RestVerticle.class.getName(), new DeploymentOptions().setConfig(config.toJson())))
+                .compose(v -> vertx.deployVerticle(new RestVerticle(gate), new DeploymentOptions().setConfig(config.toJson())))
                 .compose(v -> vertx.deployVerticle(new ConnectUriVerticle(), new DeploymentOptions().setConfig(config.toJson())))
                 // By name: the cluster classes (Hazelcast) are loaded only when clustering is on.
                 .compose(id -> config.cluster() == null ? Future.succeededFuture(id)

@@ -1,6 +1,6 @@
 package org.clnrest.http;
 
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 
 import io.vertx.core.Vertx;
@@ -9,8 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
-import org.clnrest.tls.ServerTls;
-import org.clnrest.util.RateLimitedLog;
+import org.clnrest.net.ConnectionGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,19 +25,15 @@ import org.slf4j.LoggerFactory;
  *       connection used to be kept 300 s: three processes reached the open-file limit in 25 s, issue 22). A call
  *       waiting on lightningd (waitanyinvoice may rightly wait for hours) keeps its connection: Vert.x's own idle
  *       timeout sees only bytes, not calls;</li>
- *   <li>at most {@link #cap} connections at once (clnrest-max-connections, and well under the process's open-file
- *       limit), counted from their accept: with TLS, a connection in its handshake holds a descriptor for up to the
- *       5 s handshake deadline before Vert.x tells of it, so the TLS engine asks this guard at the accept
- *       ({@link ServerTls.Gate}; 2,000 bare TCP connections used to take a plugin capped at 32 to 2,017 open files).
- *       At the cap the oldest connection that has made no authorised call is closed for the new one (strangers
- *       compete among themselves); with none (every place authorised or in its handshake, which ends within 5 s),
- *       the new one is closed at once; both with a rate-limited log line;</li>
+ *   <li>the cap on connections is kept from their accept, by {@link ConnectionGate}: this guard tells it when Vert.x
+ *       has told of a connection, when one made an authorised call (never closed for a newcomer), and when one became
+ *       a WebSocket;</li>
  *   <li>a connection upgraded to a WebSocket leaves this guard: the notification transports time it.</li>
  * </ul>
  * It hooks the server (connections, request heads) and the router (the end of each request, through the
  * routing context's end handlers: the response's own end handler has one slot, which the router takes).
  */
-final class ConnectionGuard implements ServerTls.Gate {
+final class ConnectionGuard {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     /** At most this long for a new connection's first request head, whatever the idle timeout. */
     static final long MAX_HEAD_MS = 10_000;
@@ -55,25 +50,15 @@ final class ConnectionGuard implements ServerTls.Gate {
     private final long idleMs;
     private final long headMs;
     private final long bodyMs;
-    private final int cap;
-    /** Every guarded connection, oldest first: strangers are evicted in this order. */
-    private final Map<HttpConnection, State> connections = new LinkedHashMap<>();
-    private final RateLimitedLog atCap;
-    /** Connections admitted at their accept whose TLS handshake has not ended (all calls on the server's event loop). */
-    private int handshaking;
+    private final Map<HttpConnection, State> connections = new HashMap<>();
+    private final ConnectionGate gate;
 
-    ConnectionGuard(Vertx vertx, long idleSeconds, long bodySeconds, int maxConnections) {
+    ConnectionGuard(Vertx vertx, long idleSeconds, long bodySeconds, ConnectionGate gate) {
         this.vertx = vertx;
         this.idleMs = idleSeconds * 1000;
         this.headMs = Math.min(idleMs, MAX_HEAD_MS);
         this.bodyMs = bodySeconds * 1000;
-        this.cap = OpenFiles.connectionCap(maxConnections);
-        this.atCap = new RateLimitedLog(vertx, LOG, 10_000, true);
-    }
-
-    /** The connection cap in force: clnrest-max-connections, lowered to fit the open-file limit. */
-    int cap() {
-        return cap;
+        this.gate = gate;
     }
 
     /** Marks the request's connection as one that made an authorised call (called after the rune check passed). */
@@ -81,26 +66,9 @@ final class ConnectionGuard implements ServerTls.Gate {
         ctx.put(AUTHORISED, Boolean.TRUE);
     }
 
-    @Override
-    public boolean admit() {
-        if (!placeFree()) {
-            return false;
-        }
-        handshaking++;
-        return true;
-    }
-
-    @Override
-    public void handshakeEnded() {
-        handshaking--;
-    }
-
-    /** The server's connection handler (with TLS, once the handshake is done). */
+    /** The server's connection handler (after the TLS handshake, or without TLS at the first bytes). */
     void onConnection(HttpConnection conn) {
-        if (!placeFree()) {
-            conn.close();
-            return;
-        }
+        gate.known(conn.remoteAddress());
         State st = new State();
         connections.put(conn, st);
         st.timer = vertx.setTimer(headMs, t -> {
@@ -108,28 +76,6 @@ final class ConnectionGuard implements ServerTls.Gate {
             conn.close();
         });
         conn.closeHandler(v -> forget(conn));
-    }
-
-    private boolean placeFree() {
-        if (connections.size() + handshaking < cap || evictAStranger()) {
-            return true;
-        }
-        atCap.log("Closed a new connection: " + cap + " connections are open, all of them authorised or in their TLS handshake"
-                + " (clnrest-max-connections)");
-        return false;
-    }
-
-    private boolean evictAStranger() {
-        for (Map.Entry<HttpConnection, State> e : connections.entrySet()) {
-            if (!e.getValue().trusted) {
-                atCap.log("Closed the oldest connection that made no authorised call: " + cap + " connections are open (clnrest-max-connections)");
-                HttpConnection oldest = e.getKey();
-                forget(oldest);
-                oldest.close();
-                return true;
-            }
-        }
-        return false;
     }
 
     private void forget(HttpConnection conn) {
@@ -162,7 +108,8 @@ final class ConnectionGuard implements ServerTls.Gate {
             ctx.addEndHandler(ar -> {
                 vertx.cancelTimer(body);
                 if (ctx.response().getStatusCode() == 101) {
-                    forget(conn); // a WebSocket now: the notification transports time it
+                    forget(conn); // a WebSocket now: the notification transports cap and time it
+                    gate.leave(conn.remoteAddress());
                     return;
                 }
                 done(conn, ctx.get(AUTHORISED) != null);
@@ -176,7 +123,10 @@ final class ConnectionGuard implements ServerTls.Gate {
         if (st == null) {
             return;
         }
-        st.trusted |= authorised;
+        if (authorised && !st.trusted) {
+            st.trusted = true;
+            gate.trust(conn.remoteAddress());
+        }
         if (--st.active == 0) {
             st.timer = vertx.setTimer(st.trusted ? idleMs : headMs, t -> conn.close());
         }

@@ -19,12 +19,14 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.bus.Bus;
 import org.clnrest.metrics.Metrics;
+import org.clnrest.net.ConnectionGate;
 import org.clnrest.notify.Notifications;
 import org.clnrest.paths.DynamicPaths;
 import org.clnrest.plugin.Options;
 import org.clnrest.plugin.RestConfig;
 import org.clnrest.rpc.Rpc;
 import org.clnrest.tls.ServerTls;
+import org.clnrest.util.RateLimitedLog;
 import org.clnrest.util.Uptime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +53,14 @@ public class RestVerticle extends AbstractVerticle {
     static final long TLS_HANDSHAKE_SECONDS = 5;
     private Failures failures;
     private HttpServer server;
+    private final ConnectionGate gate;
     /** Registered dynamic paths: a snapshot replaced on each {@link Bus#PATHS_CHANGED}. */
     private DynamicPaths paths = DynamicPaths.empty();
+
+    /** {@code gate}: the one the Vert.x instance's transport asks at each accept ({@link org.clnrest.net.GatedTransport}). */
+    public RestVerticle(ConnectionGate gate) {
+        this.gate = gate;
+    }
 
     @Override
     public void start(Promise<Void> started) {
@@ -73,8 +81,9 @@ public class RestVerticle extends AbstractVerticle {
         Uptime.log(LOG, "contract read");
         served = new ServedContract(vertx, contract);
         validation = config.get(Options.VALIDATE_REQUESTS) ? new RequestValidation(contract.json) : null;
-        guard = new ConnectionGuard(vertx, config.get(Options.IDLE_TIMEOUT), config.get(Options.BODY_TIMEOUT),
-                config.get(Options.MAX_CONNECTIONS).intValue());
+        gate.guard(config.port(), OpenFiles.connectionCap(config.get(Options.MAX_CONNECTIONS).intValue()),
+                ConnectionGuard.MAX_HEAD_MS, new RateLimitedLog(vertx, LOG, 10_000, true));
+        guard = new ConnectionGuard(vertx, config.get(Options.IDLE_TIMEOUT), config.get(Options.BODY_TIMEOUT), gate);
         Cors cors = new Cors(config.get(Options.CSP), config.get(Options.CORS_ORIGINS));
         failures = new Failures(vertx, cors, config.get(Options.BODY_LIMIT));
         return followDynamicPaths()
@@ -145,10 +154,10 @@ public class RestVerticle extends AbstractVerticle {
         Notifications.serverOptions(options);
         if (config.https()) {
             try {
-                // A stranger's TLS handshake holds a descriptor: 5 s at most, and counted by the guard from the accept.
+                // A stranger's TLS handshake holds a descriptor (counted by the gate from the accept): 5 s at most.
                 options.setSsl(true).setSslHandshakeTimeout(TLS_HANDSHAKE_SECONDS)
                         .setKeyCertOptions(ServerTls.keyCert(config.certsDir()))
-                        .setSslEngineOptions(ServerTls.engine(guard))
+                        .setSslEngineOptions(ServerTls.engine())
                         .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
             } catch (java.io.IOException | java.security.GeneralSecurityException e) {
                 return Future.failedFuture(new IllegalStateException("cannot read the TLS identity in " + config.certsDir() + ": "

@@ -20,6 +20,7 @@ import java.util.Collection;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
+import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.SSLEngineOptions;
@@ -53,21 +54,8 @@ public final class ServerTls {
         }
     }
 
-    /** The TLS engine (BoringSSL or the JDK's), each connection passing {@code gate} at its accept. */
-    public static SSLEngineOptions engine(Gate gate) {
-        return nativeTls() ? new GatedTls.OpenSsl(gate) : new GatedTls.Jdk(gate);
-    }
-
-    /**
-     * Who may start a TLS handshake, asked as each connection is accepted (see {@link GatedTls}), on the connection's
-     * event loop: the server's, as Vert.x puts a server's connections on the event loop of the verticle that listens.
-     */
-    public interface Gate {
-        /** A new connection, before its handshake: false closes it at once. */
-        boolean admit();
-
-        /** The handshake of a connection {@link #admit} let in has ended, however it ended. */
-        void handshakeEnded();
+    public static SSLEngineOptions engine() {
+        return nativeTls() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
     }
 
     /** The server's key and chain from the PEM files in {@code dir}. */

@@ -78,6 +78,21 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** True when the connection is open now: nothing to read, no end of stream (a moment's look, not a wait). */
+    public boolean openNow() throws IOException {
+        int timeout = socket.getSoTimeout();
+        socket.setSoTimeout(1);
+        try {
+            return in.read() >= 0; // a byte the server sent: open too
+        } catch (SocketTimeoutException nothingYet) {
+            return true;
+        } catch (IOException reset) {
+            return false;
+        } finally {
+            socket.setSoTimeout(timeout);
+        }
+    }
+
     private String readUntilBlankLine() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         while (!b.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
