@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -34,6 +32,7 @@ import io.vertx.core.json.JsonObject;
 
 import org.clnrest.support.JavaNames;
 import org.clnrest.support.Harness;
+import org.clnrest.support.RawHttp;
 import org.clnrest.notify.SocketIoAttacks;
 import org.clnrest.demo.NodeInternals;
 import org.junit.jupiter.api.AfterAll;
@@ -200,18 +199,7 @@ class HostileClientIT {
 
     /** Everything the server sends until it closes the connection (or the read times out). */
     static String readAll(SSLSocket s) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                out.write(buf, 0, n);
-            }
-        } catch (IOException closedOrTimedOut) {
-            // what arrived is what we have
-        }
-        return out.toString(StandardCharsets.ISO_8859_1);
+        return RawHttp.readToEnd(s).text();
     }
 
     /** One raw request (exact bytes on the wire), answered: the status line and body. */

@@ -3,13 +3,11 @@ package org.clnrest.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +22,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 import org.clnrest.support.Harness;
+import org.clnrest.support.RawHttp;
 
 /**
  * Issue 22's connection and session attacks, against {@link HostileClientIT}'s plugin under its prober: what a client
@@ -82,7 +81,7 @@ final class StrangerAttacks {
                 s.setSoTimeout(30_000);
                 s.getOutputStream().write("POST /v1/getinfo HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 long t0 = System.nanoTime();
-                String answer = readUntilClosed(s);
+                String answer = RawHttp.readToEnd(s).closedText();
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 assertTrue(answer.startsWith("HTTP/1.1 403"), answer);
                 assertTrue(ms < 15_000, "a refused connection closed after " + ms + " ms");
@@ -143,7 +142,7 @@ final class StrangerAttacks {
             s.getOutputStream().write(("GET /v1/notifications HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             long t0 = System.nanoTime();
-            String got = readUntilClosed(s);
+            String got = RawHttp.readToEnd(s).closedText();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(got.startsWith("HTTP/1.1 101"), got);
             assertTrue(ms < 8_000, "the TCP connection closed " + ms + " ms after the upgrade (4401 at 5 s)");
@@ -182,7 +181,7 @@ final class StrangerAttacks {
         try (SSLSocket s = open(h, tls, InetAddress.getByName("127.0.0.1"))) {
             s.setSoTimeout(60_000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            return readUntilClosed(s);
+            return RawHttp.readToEnd(s).closedText();
         }
     }
 
@@ -192,23 +191,5 @@ final class StrangerAttacks {
         s.connect(new InetSocketAddress("127.0.0.1", h.port), 10_000);
         s.startHandshake();
         return s;
-    }
-
-    /** What the server sends until it closes the connection; an unread answer lost to a reset shows as what arrived. */
-    private static String readUntilClosed(SSLSocket s) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                out.write(buf, 0, n);
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the server kept the connection open: " + out.toString(StandardCharsets.ISO_8859_1), e);
-        } catch (IOException reset) {
-            // what arrived before the reset is what the client got
-        }
-        return out.toString(StandardCharsets.ISO_8859_1);
     }
 }

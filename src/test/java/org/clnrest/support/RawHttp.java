@@ -93,6 +93,39 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * Everything the server sends on {@code s} until it closes the connection; an answer cut by a reset shows as
+     * what arrived before it. A read timeout ends the reading too: {@link Ending#closed} tells which.
+     */
+    public static Ending readToEnd(Socket s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean closed = true;
+        try {
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                out.write(buf, 0, n);
+            }
+        } catch (SocketTimeoutException stillOpen) {
+            closed = false;
+        } catch (IOException reset) {
+            // what arrived before the reset is what the client got
+        }
+        return new Ending(out.toString(StandardCharsets.ISO_8859_1), closed);
+    }
+
+    /** What {@link #readToEnd} read, and whether the server closed the connection (else the read timed out). */
+    public record Ending(String text, boolean closed) {
+        /** The text, asserting the server closed the connection. */
+        public String closedText() {
+            if (!closed) {
+                throw new AssertionError("the server kept the connection open: " + text);
+            }
+            return text;
+        }
+    }
+
     private String readUntilBlankLine() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         while (!b.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
