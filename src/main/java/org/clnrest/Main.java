@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,13 +18,15 @@ import org.clnrest.bus.Bus;
 import org.clnrest.connect.ConnectUriVerticle;
 import org.clnrest.http.Contract;
 import org.clnrest.http.RestVerticle;
+import org.clnrest.metrics.LazyMetrics;
+import org.clnrest.metrics.Metrics;
 import org.clnrest.net.ConnectionGate;
 import org.clnrest.net.GatedTransport;
-import org.clnrest.metrics.LazyMetrics;
 import org.clnrest.notify.NotificationBroadcaster;
 import org.clnrest.paths.PathRegistryVerticle;
 import org.clnrest.plugin.Env;
 import org.clnrest.plugin.HeapGiveBack;
+import org.clnrest.plugin.LightningdLogAppender;
 import org.clnrest.plugin.Options;
 import org.clnrest.plugin.PluginVerticle;
 import org.clnrest.plugin.RestConfig;
@@ -46,17 +49,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
     // Not static: logging must not start before main() has captured stdout for the protocol.
-    private final Logger LOG = LoggerFactory.getLogger(Main.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     /** How long to wait for cln-grpc's identity when cln-grpc runs and ours is missing. */
     static final Duration GRPC_CERT_WAIT = Duration.ofSeconds(5);
 
     private final Vertx vertx;
     private final ConnectionGate gate;
+    private final LazyMetrics vertxMetrics;
+    private final Contract.Preload contract;
+    /** The plugin's counters: empty unless init turns metrics on (the metrics verticle fills it). */
+    private final Metrics metrics = new Metrics();
+    private final RpcClientVerticle rpcClient = new RpcClientVerticle(metrics);
+    private final Rpc rpc;
     private volatile boolean exiting;
 
-    private Main(Vertx vertx, ConnectionGate gate) {
+    private Main(Vertx vertx, ConnectionGate gate, LazyMetrics vertxMetrics) {
         this.vertx = vertx;
         this.gate = gate;
+        this.vertxMetrics = vertxMetrics;
+        this.contract = Contract.preload(vertx); // read and loaded while lightningd sends getmanifest and init
+        this.rpc = new Rpc(vertx.eventBus(), rpcClient);
     }
 
     public static void main(String[] args) throws Exception {
@@ -67,6 +79,7 @@ public final class Main {
         StdioChannel out;
         try {
             out = StdioChannel.capture(); // before anything can print
+            LightningdLogAppender.connect(out);
         } catch (java.io.IOException e) {
             System.err.println("clnrest-vertx: cannot open lightningd's channel: " + e.getMessage());
             System.exit(1);
@@ -78,18 +91,18 @@ public final class Main {
         // metrics on: no Micrometer class is loaded while clnrest-metrics-port is unset.
         // The REST server's connections are counted from their accept, by the transport (Vert.x takes it only at creation).
         ConnectionGate gate = new ConnectionGate();
+        LazyMetrics vertxMetrics = new LazyMetrics();
         Vertx vertx = Vertx.builder().with(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4)
                 .setEventLoopPoolSize(Env.eventLoops()).setMetricsOptions(new MetricsOptions().setEnabled(true)))
-                .withMetrics(LazyMetrics.INSTANCE).withTransport(new GatedTransport(gate)).build();
-        Main main = new Main(vertx, gate);
-        Uptime.log(main.LOG, "Vert.x up");
-        Contract.preload(vertx); // read and loaded while lightningd sends getmanifest and init
+                .withMetrics(vertxMetrics).withTransport(new GatedTransport(gate)).build();
+        Uptime.log(LOG, "Vert.x up");
+        Main main = new Main(vertx, gate, vertxMetrics);
         vertx.eventBus().<JsonObject>consumer(Bus.PLUGIN_INIT, main::onInit);
         vertx.deployVerticle(new PathRegistryVerticle())
                 .compose(id -> vertx.deployVerticle(new PluginVerticle(System.in, out, main::exit,
                         List.of(PathRegistryVerticle.REGISTER_PATH, ConnectUriVerticle.METHOD))))
                 .onFailure(e -> {
-                    main.LOG.error("Cannot start the plugin bridge", e);
+                    LOG.error("Cannot start the plugin bridge", e);
                     System.exit(1);
                 });
     }
@@ -114,17 +127,17 @@ public final class Main {
         JsonObject rpcConf = new JsonObject().put("rpcFile", config.rpcFile().toString());
         // By name, first: Micrometer is loaded only when metrics are on, and then measures what follows.
         (config.metrics() == null ? Future.succeededFuture("")
-                : vertx.deployVerticle("org.clnrest.metrics.MetricsVerticle", new DeploymentOptions().setConfig(config.metrics())))
-                .compose(id -> vertx.deployVerticle(new RpcClientVerticle(), new DeploymentOptions().setConfig(rpcConf)))
+                : deployByName("org.clnrest.metrics.MetricsVerticle", config.metrics(), vertxMetrics, metrics))
+                .compose(id -> vertx.deployVerticle(rpcClient, new DeploymentOptions().setConfig(rpcConf)))
                 // The identity also serves the cluster's TLS (client.pem, ca.pem), even when REST is plain http.
                 .compose(id -> config.https() || config.clusterTls() ? tlsIdentity(config) : Future.succeededFuture())
                 .onSuccess(v -> Uptime.log(LOG, "TLS identity ready"))
                 .compose(v -> vertx.deployVerticle(new NotificationBroadcaster()))
-                .compose(v -> vertx.deployVerticle(new RestVerticle(gate), new DeploymentOptions().setConfig(config.toJson())))
-                .compose(v -> vertx.deployVerticle(new ConnectUriVerticle(), new DeploymentOptions().setConfig(config.toJson())))
+                .compose(v -> vertx.deployVerticle(new RestVerticle(gate, contract, rpc, metrics), new DeploymentOptions().setConfig(config.toJson())))
+                .compose(v -> vertx.deployVerticle(new ConnectUriVerticle(rpc), new DeploymentOptions().setConfig(config.toJson())))
                 // By name: the cluster classes (Hazelcast) are loaded only when clustering is on.
                 .compose(id -> config.cluster() == null ? Future.succeededFuture(id)
-                        : vertx.deployVerticle("org.clnrest.cluster.ClusterVerticle", new DeploymentOptions().setConfig(config.cluster())))
+                        : deployByName("org.clnrest.cluster.ClusterVerticle", config.cluster(), rpc))
                 .onSuccess(id -> {
                     Uptime.log(LOG, "REST server up");
                     msg.reply(new JsonObject());
@@ -133,6 +146,20 @@ public final class Main {
                     LOG.error("Cannot start: {}", e.getMessage());
                     msg.reply(disable(e.getMessage()));
                 });
+    }
+
+    /**
+     * Deploy the verticle class {@code name}, made with {@code collaborators} (one constructor taking their classes):
+     * by name, so that its libraries (Micrometer, Hazelcast) load only when it is deployed.
+     */
+    private Future<String> deployByName(String name, JsonObject config, Object... collaborators) {
+        try {
+            Class<?>[] types = Arrays.stream(collaborators).map(Object::getClass).toArray(Class<?>[]::new);
+            Deployable v = (Deployable) Class.forName(name).getConstructor(types).newInstance(collaborators);
+            return vertx.deployVerticle(v, new DeploymentOptions().setConfig(config));
+        } catch (ReflectiveOperationException e) {
+            return Future.failedFuture(new IllegalStateException("cannot make " + name + ": " + e.getMessage(), e));
+        }
     }
 
     private static JsonObject disable(String reason) {
@@ -146,7 +173,7 @@ public final class Main {
     private Future<Void> tlsIdentity(RestConfig config) {
         Future<Boolean> grpcRuns = CertificateStore.complete(config.certsDir())
                 ? Future.succeededFuture(false)
-                : new Rpc(vertx.eventBus()).call("listconfigs", new JsonObject().put("config", "grpc-port"), 5_000)
+                : rpc.call("listconfigs", new JsonObject().put("config", "grpc-port"), 5_000)
                         .map(r -> !r.isError() && r.resultObject().getJsonObject("configs", new JsonObject()).containsKey("grpc-port"))
                         .otherwise(false);
         Set<String> names = ServerNames.of(config.get(Options.HOST), config.extraServerNames());

@@ -30,16 +30,21 @@ import org.slf4j.LoggerFactory;
 public class ClusterVerticle extends AbstractVerticle {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterVerticle.class);
 
+    private final Rpc rpc;
     private ClusterSetup.Joined joined;
     private EventBus clustered;
     private JsonObject entry;
     private DeliveryOptions entryHeaders;
 
+    /** Made by name, so that no Hazelcast class loads unless clustering is on. */
+    public ClusterVerticle(Rpc rpc) {
+        this.rpc = rpc;
+    }
+
     @Override
     public void start(Promise<Void> started) {
         JsonObject c = config();
         PeerFailureLog.install();
-        Rpc rpc = new Rpc(vertx.eventBus());
         long t0 = System.nanoTime();
         List<String> members = c.getJsonArray("members").stream().map(String::valueOf).toList();
         ClusterSetup.Network net = new ClusterSetup.Network(c.getString("host"), c.getInteger("port"), members, c.getString("config"));

@@ -8,6 +8,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+
+import org.clnrest.util.VertxInternals;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 
@@ -21,7 +23,7 @@ import org.slf4j.Marker;
 final class PeerFailureLog extends TurboFilter {
     static final long WINDOW_MS = 60_000;
     static final int MAX_LINES = 20;
-    private static final String CLUSTERED = "io.vertx.core.eventbus.impl.clustered";
+    private static final String CLUSTERED = VertxInternals.CLUSTERED_BUS_LOGGERS;
 
     private final Set<String> seen = new HashSet<>();
     private long windowStart;

@@ -32,12 +32,15 @@ public class ConnectUriVerticle extends AbstractVerticle {
     static final int BAD_PARAMS = -32602;
 
     private RestConfig config;
-    private Rpc rpc;
+    private final Rpc rpc;
+
+    public ConnectUriVerticle(Rpc rpc) {
+        this.rpc = rpc;
+    }
 
     @Override
     public void start() {
         config = RestConfig.fromJson(config());
-        rpc = new Rpc(vertx.eventBus());
         vertx.eventBus().<JsonObject>localConsumer(METHOD.address(), this::onCall);
     }
 

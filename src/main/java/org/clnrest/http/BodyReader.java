@@ -8,9 +8,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.impl.RoutingContextInternal;
 
 import org.clnrest.http.format.FormatError;
+import org.clnrest.util.VertxInternals;
 
 /**
  * Reads each request's body (in place of Vert.x's BodyHandler, which knows only a per-request limit): at most
@@ -29,12 +29,10 @@ final class BodyReader implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        RoutingContextInternal internal = (RoutingContextInternal) ctx;
-        if (internal.seenHandler(RoutingContextInternal.BODY_HANDLER)) {
+        if (!VertxInternals.firstBodyRead(ctx)) {
             ctx.next(); // rerouted: read already
             return;
         }
-        internal.visitHandler(RoutingContextInternal.BODY_HANDLER);
         HttpServerRequest req = ctx.request();
         String type = req.getHeader("Content-Type");
         if (type != null && type.trim().toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
@@ -47,7 +45,7 @@ final class BodyReader implements Handler<RoutingContext> {
             return;
         }
         if (req.isEnded()) {
-            internal.setBody(Buffer.buffer());
+            VertxInternals.setBody(ctx, Buffer.buffer());
             ctx.next();
             return;
         }
@@ -79,7 +77,7 @@ final class BodyReader implements Handler<RoutingContext> {
         req.exceptionHandler(e -> chunks.clear());
         req.endHandler(v -> {
             if (!failed[0]) {
-                internal.setBody(join(chunks, (int) length[0]));
+                VertxInternals.setBody(ctx, join(chunks, (int) length[0]));
                 ctx.next();
             }
         });

@@ -46,30 +46,36 @@ public final class Contract {
         return OpenAPIContract.from(vertx, ContractCopies.forRouter(json));
     }
 
-    /** Read and loaded ahead, for {@link #preloaded}; null until {@link #preload} runs. */
-    private static volatile Loaded ahead;
-
-    private record Loaded(Vertx vertx, Future<Contract> contract, Future<OpenAPIContract> forRouter) {}
-
     /**
-     * Start reading the contract and loading the router's copy on a worker, at process start: it takes ~200 ms
-     * of a cold JVM, which then overlap lightningd's getmanifest and init and the TLS identity instead of
-     * following them (bench {@code spawn}).
+     * The contract and the router's copy, read and loaded on a worker from process start: it takes ~200 ms of a cold
+     * JVM, which then overlap lightningd's getmanifest and init and the TLS identity instead of following them (bench
+     * {@code spawn}). Made by {@code Main} before lightningd's init and handed to the REST verticle.
      */
-    public static void preload(Vertx vertx) {
-        Future<Contract> contract = vertx.executeBlocking(Contract::load, false);
-        ahead = new Loaded(vertx, contract, contract.compose(c -> c.forRouter(vertx)));
+    public static final class Preload {
+        private final Vertx vertx;
+        private final Future<Contract> contract;
+        private final Future<OpenAPIContract> forRouter;
+
+        private Preload(Vertx vertx) {
+            this.vertx = vertx;
+            this.contract = vertx.executeBlocking(Contract::load, false);
+            this.forRouter = contract.compose(c -> c.forRouter(vertx));
+        }
+
+        /** The contract, on the caller's context. */
+        Future<Contract> contract() {
+            return onCallersContext(vertx, contract);
+        }
+
+        /** The router's copy, on the caller's context. */
+        Future<OpenAPIContract> forRouter() {
+            return onCallersContext(vertx, forRouter);
+        }
     }
 
-    /** The contract and the router's copy: the preloaded ones for this Vert.x, else loaded now. */
-    static Future<Contract> preloaded(Vertx vertx) {
-        Loaded l = ahead;
-        return l != null && l.vertx == vertx ? onCallersContext(vertx, l.contract) : Future.succeededFuture(load());
-    }
-
-    static Future<OpenAPIContract> preloadedForRouter(Vertx vertx, Contract contract) {
-        Loaded l = ahead;
-        return l != null && l.vertx == vertx ? onCallersContext(vertx, l.forRouter) : contract.forRouter(vertx);
+    /** Start reading the contract and loading the router's copy now. */
+    public static Preload preload(Vertx vertx) {
+        return new Preload(vertx);
     }
 
     /**

@@ -45,7 +45,7 @@ public class RestVerticle extends AbstractVerticle {
     static final int MAX_STREAMS = 32;
 
     private RestConfig config;
-    private Rpc rpc;
+    private final Rpc rpc;
     private RuneCheck runes;
     private ServedContract served;
     private RequestValidation validation;
@@ -54,20 +54,29 @@ public class RestVerticle extends AbstractVerticle {
     private Failures failures;
     private HttpServer server;
     private final ConnectionGate gate;
+    private final Contract.Preload contract;
+    private final Metrics metrics;
     /** Registered dynamic paths: a snapshot replaced on each {@link Bus#PATHS_CHANGED}. */
     private DynamicPaths paths = DynamicPaths.empty();
 
-    /** {@code gate}: the one the Vert.x instance's transport asks at each accept ({@link org.clnrest.net.GatedTransport}). */
-    public RestVerticle(ConnectionGate gate) {
+    /**
+     * @param gate     the one the Vert.x instance's transport asks at each accept ({@link org.clnrest.net.GatedTransport})
+     * @param contract the contract, loading since the process started
+     * @param rpc      lightningd's RPC (direct calls on the RPC client's event loop)
+     * @param metrics  the counters in use (read at start: the metrics verticle, when on, has started before)
+     */
+    public RestVerticle(ConnectionGate gate, Contract.Preload contract, Rpc rpc, Metrics metrics) {
         this.gate = gate;
+        this.contract = contract;
+        this.rpc = rpc;
+        this.metrics = metrics;
     }
 
     @Override
     public void start(Promise<Void> started) {
         config = RestConfig.fromJson(config());
-        rpc = new Rpc(vertx.eventBus());
         runes = new RuneCheck(rpc);
-        Contract.preloaded(vertx).compose(this::serve)
+        contract.contract().compose(this::serve)
                 .onSuccess(s -> {
                     server = s;
                     LOG.info("REST server running at {}", config.url());
@@ -87,7 +96,7 @@ public class RestVerticle extends AbstractVerticle {
         Cors cors = new Cors(config.get(Options.CSP), config.get(Options.CORS_ORIGINS));
         failures = new Failures(vertx, cors, config.get(Options.BODY_LIMIT));
         return followDynamicPaths()
-                .compose(v -> Contract.preloadedForRouter(vertx, contract))
+                .compose(v -> this.contract.forRouter())
                 .onSuccess(c -> Uptime.log(LOG, "router contract loaded"))
                 .map(c -> router(c, cors))
                 .compose(this::listen);
@@ -118,9 +127,9 @@ public class RestVerticle extends AbstractVerticle {
         rb.getRoute("listMethods").setDoValidation(false).addHandler(ListMethodsPage.handler(rpc));
         Router router = rb.createRouter();
 
-        io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metrics = Metrics.stats().restHandler();
-        if (metrics != null) {
-            router.route().order(RouteOrder.METRICS).handler(metrics);
+        io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> timing = metrics.stats().restHandler();
+        if (timing != null) {
+            router.route().order(RouteOrder.METRICS).handler(timing);
         }
         router.route().order(RouteOrder.CANONICAL).handler(guard::onRouted).handler(CanonicalPath::reroute)
                 .failureHandler(failures::handle);
@@ -128,7 +137,8 @@ public class RestVerticle extends AbstractVerticle {
         // Notifications (Socket.IO, plain WebSocket) on this same port and TLS, fed by the broadcaster's
         // once-a-second batches on the bus.
         Notifications notifications = Notifications.create(vertx, runes,
-                config.get(Options.NOTIFICATION_BUFFER), config.get(Options.NOTIFICATION_BUFFER_TOTAL));
+                config.get(Options.NOTIFICATION_BUFFER), config.get(Options.NOTIFICATION_BUFFER_TOTAL),
+                metrics.stats().notifications());
         notifications.routes().forEach((path, handler) -> router.route(path).order(RouteOrder.NOTIFICATIONS).handler(handler));
         vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> notifications.broadcast(m.body()));
         Health health = new Health(rpc);

@@ -15,11 +15,10 @@ import io.vertx.core.spi.metrics.VertxMetrics;
  * names no Micrometer type, so nothing of Micrometer is loaded while metrics are off.
  */
 public final class LazyMetrics implements VertxMetricsFactory, VertxMetrics {
-    public static final LazyMetrics INSTANCE = new LazyMetrics();
-
     private volatile VertxMetrics delegate;
 
-    private LazyMetrics() {}
+    /** One per Vert.x instance, handed to Vert.x at its creation and to the metrics verticle. */
+    public LazyMetrics() {}
 
     /** From now on, servers created get {@code metrics}' meters. */
     void use(VertxMetrics metrics) {

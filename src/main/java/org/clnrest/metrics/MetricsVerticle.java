@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Prometheus metrics (deployed by name, only when clnrest-metrics-port is set): a Micrometer registry for
+ * Prometheus metrics (made by name, only when clnrest-metrics-port is set, so that no Micrometer class loads otherwise): a Micrometer registry for
  * Vert.x's own HTTP server metrics (through {@link LazyMetrics}) and this plugin's {@link Stats}, served as
  * {@code GET /metrics} over plain HTTP on its own address (default 127.0.0.1), away from the REST port.
  * Config: {@code {host, port}}. Deployed before the RPC client and the REST server, so both are measured.
@@ -40,8 +40,16 @@ public class MetricsVerticle extends AbstractVerticle {
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
             Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
+    private final LazyMetrics vertxMetrics;
+    private final Metrics metrics;
     private PrometheusMeterRegistry registry;
     private HttpServer server;
+
+    /** {@code vertxMetrics}: the SPI Vert.x was created with; {@code metrics}: where the plugin's counters are read. */
+    public MetricsVerticle(LazyMetrics vertxMetrics, Metrics metrics) {
+        this.vertxMetrics = vertxMetrics;
+        this.metrics = metrics;
+    }
 
     @Override
     public void start(Promise<Void> started) {
@@ -50,10 +58,10 @@ public class MetricsVerticle extends AbstractVerticle {
         MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
                 .addLabels(Label.LOCAL).addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
                 .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS);
-        LazyMetrics.INSTANCE.use(new MicrometerMetricsFactory(registry).metrics(new VertxOptions().setMetricsOptions(options)));
+        vertxMetrics.use(new MicrometerMetricsFactory(registry).metrics(new VertxOptions().setMetricsOptions(options)));
         directMemory(registry);
         MicrometerStats stats = new MicrometerStats(registry);
-        Metrics.install(stats);
+        metrics.install(stats);
         vertx.eventBus().localConsumer(Bus.NOTIFICATION, m -> stats.received.increment());
         vertx.eventBus().<JsonArray>localConsumer(Bus.NOTIFICATION_BATCH, m -> stats.broadcast.increment(m.body().size()));
         String host = config().getString("host");

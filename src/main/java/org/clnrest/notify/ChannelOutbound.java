@@ -4,7 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
+
+import org.clnrest.util.VertxInternals;
 
 /**
  * What a notification connection's netty channel really holds for a client: whether its outbound buffer (frames
@@ -28,7 +29,7 @@ final class ChannelOutbound extends ChannelInboundHandlerAdapter {
 
     /** The one per connection (installed on first use, with {@link FlushCoalescing}). */
     static ChannelOutbound of(HttpConnection connection) {
-        Channel ch = ((ConnectionBase) connection).channel();
+        Channel ch = VertxInternals.channel(connection);
         ChannelOutbound existing = ch.pipeline().get(ChannelOutbound.class);
         if (existing != null) {
             return existing;
@@ -57,7 +58,7 @@ final class ChannelOutbound extends ChannelInboundHandlerAdapter {
 
     /** Hard-close {@code connection} (a poll's, a WebSocket's): nothing it holds waits for a reader that does not read. */
     static void abort(HttpConnection connection) {
-        ((ConnectionBase) connection).channel().close();
+        VertxInternals.channel(connection).close();
     }
 
     @Override

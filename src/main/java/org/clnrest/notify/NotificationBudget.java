@@ -4,7 +4,7 @@ import org.clnrest.util.RateLimitedLog;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-import org.clnrest.metrics.Metrics;
+import org.clnrest.metrics.NotificationStats;
 
 /**
  * What notification clients may hold in the plugin: bytes of notifications queued for a client, or handed to its
@@ -25,12 +25,14 @@ public final class NotificationBudget {
     private final long total;
     private final Set<Account> accounts = new LinkedHashSet<>();
     private final RateLimitedLog dropLog;
+    private final NotificationStats stats;
     private long used;
 
-    NotificationBudget(long perClient, long total, RateLimitedLog dropLog) {
+    NotificationBudget(long perClient, long total, RateLimitedLog dropLog, NotificationStats stats) {
         this.perClient = perClient;
         this.total = total;
         this.dropLog = dropLog;
+        this.stats = stats;
     }
 
     long perClient() {
@@ -40,7 +42,7 @@ public final class NotificationBudget {
     /** A client dropped for not reading: logged (rate-limited: a flood of drops is one line per window) and counted. */
     void logDrop(String line) {
         dropLog.log(line);
-        Metrics.stats().notifications().clientDropped();
+        stats.clientDropped();
     }
 
     long used() {

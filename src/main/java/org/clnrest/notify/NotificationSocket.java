@@ -1,11 +1,9 @@
 package org.clnrest.notify;
 
-import org.clnrest.util.RateLimitedLog;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
@@ -14,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import org.clnrest.metrics.Metrics;
 import org.clnrest.auth.CallError;
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.auth.RuneId;
@@ -37,12 +34,7 @@ final class NotificationSocket {
     static final String PATH = "/v1/notifications";
     static final String SUBPROTOCOL = "clnrest-notifications";
 
-    private final Vertx vertx;
-    private final RuneCheck runes;
-    private final Timeouts timeouts;
-    private final NotificationBudget budget;
-    private final RuneWatch runeWatch;
-    private final RateLimitedLog refusals;
+    private final Shared shared;
     private final Set<Client> clients = new HashSet<>();
     /**
      * Clients not yet authorised (waiting for their rune, or for checkrune), at most {@link #MAX_WAITING}: a
@@ -51,14 +43,8 @@ final class NotificationSocket {
     static final int MAX_WAITING = 2048;
     private int waiting;
 
-    NotificationSocket(Vertx vertx, RuneCheck runes, Timeouts timeouts, NotificationBudget budget, RuneWatch runeWatch,
-                       RateLimitedLog refusals) {
-        this.vertx = vertx;
-        this.runes = runes;
-        this.timeouts = timeouts;
-        this.budget = budget;
-        this.runeWatch = runeWatch;
-        this.refusals = refusals;
+    NotificationSocket(Shared shared) {
+        this.shared = shared;
     }
 
     void handle(RoutingContext ctx) {
@@ -83,7 +69,7 @@ final class NotificationSocket {
         }
         String given = rune == null || rune.isBlank() ? null : rune.trim();
         if (waiting >= MAX_WAITING) {
-            refusals.log("Refused a notification WebSocket: " + MAX_WAITING + " clients are waiting for their rune check");
+            shared.refusals().log("Refused a notification WebSocket: " + MAX_WAITING + " clients are waiting for their rune check");
             SocketIoServer.error(ctx, 503, -32000, "Server busy: " + MAX_WAITING + " WebSocket clients are waiting for their rune check");
             return;
         }
@@ -109,7 +95,7 @@ final class NotificationSocket {
                 }
                 sent++;
             }
-            Metrics.stats().notifications().delivered(sent);
+            shared.stats().delivered(sent);
         }
     }
 
@@ -130,8 +116,8 @@ final class NotificationSocket {
             this.ws = ws;
             this.out = out;
             waiting++;
-            this.account = budget.open(this);
-            this.heartbeat = new Heartbeat(vertx, timeouts, () -> ws.writePing(Buffer.buffer("clnrest")), () -> close(1001, "ping timeout"));
+            this.account = shared.budget().open(this);
+            this.heartbeat = new Heartbeat(shared.vertx(), shared.timeouts(), () -> ws.writePing(Buffer.buffer("clnrest")), () -> close(1001, "ping timeout"));
             ws.exceptionHandler(e -> close(1009, "Message too big"));
             ws.closeHandler(v -> closed());
             ws.pongHandler(b -> {
@@ -143,7 +129,7 @@ final class NotificationSocket {
             if (headerRune != null) {
                 check(headerRune);
             } else {
-                authTimer = vertx.setTimer(timeouts.authMs(), t -> {
+                authTimer = shared.vertx().setTimer(shared.timeouts().authMs(), t -> {
                     if (rune == null && !checking) {
                         refuse(null, RuneCheck.missing().error(), 4401);
                     }
@@ -156,7 +142,7 @@ final class NotificationSocket {
             if (rune != null || checking || closed) {
                 return; // clients only receive here
             }
-            vertx.cancelTimer(authTimer);
+            shared.vertx().cancelTimer(authTimer);
             String given = text.trim();
             if (given.startsWith("{")) {
                 try {
@@ -171,7 +157,7 @@ final class NotificationSocket {
 
         private void check(String given) {
             checking = true;
-            runes.check(given, null, RuneWatch.METHOD, null).onComplete(ar -> {
+            shared.runes().check(given, null, RuneWatch.METHOD, null).onComplete(ar -> {
                 checking = false;
                 if (closed) {
                     return;
@@ -180,8 +166,8 @@ final class NotificationSocket {
                     rune = given;
                     notWaiting();
                     clients.add(this);
-                    Metrics.stats().notifications().clientConnected();
-                    runeWatch.watch(given, this);
+                    shared.stats().clientConnected();
+                    shared.runeWatch().watch(given, this);
                 } else {
                     CallError e = CallError.of(ar.cause());
                     refuse(given, e.error(), e.isRefusal() ? closeCode(e.error()) : 1011);
@@ -190,7 +176,7 @@ final class NotificationSocket {
         }
 
         private void refuse(String given, JsonObject error, int code) {
-            refusals.log("Refused a notification WebSocket client (rune #" + RuneId.of(given) + "): Error code "
+            shared.refusals().log("Refused a notification WebSocket client (rune #" + RuneId.of(given) + "): Error code "
                     + error.getValue("code") + ": " + error.getString("message"));
             close(code, error.getString("message"));
         }
@@ -202,8 +188,8 @@ final class NotificationSocket {
             outbox.add(f);
             if (!account.add(f.bytes())) {
                 if (!closed) {
-                    budget.logDrop("Disconnected a notification WebSocket client that stopped reading (" + outbox.size()
-                            + " notifications, " + account.held() + " bytes unsent; clnrest-notification-buffer is " + budget.perClient() + ")");
+                    shared.budget().logDrop("Disconnected a notification WebSocket client that stopped reading (" + outbox.size()
+                            + " notifications, " + account.held() + " bytes unsent; clnrest-notification-buffer is " + shared.budget().perClient() + ")");
                     close(1008, "Stopped reading: notification buffer full");
                 }
                 return false;
@@ -259,15 +245,15 @@ final class NotificationSocket {
             }
             closed = true;
             notWaiting();
-            vertx.cancelTimer(authTimer);
+            shared.vertx().cancelTimer(authTimer);
             heartbeat.stop();
             account.close();
             outbox.clear();
             out.whenWritable(null);
             clients.remove(this);
             if (rune != null) {
-                runeWatch.unwatch(rune, this);
-                Metrics.stats().notifications().clientDisconnected();
+                shared.runeWatch().unwatch(rune, this);
+                shared.stats().clientDisconnected();
             }
         }
     }

@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
 
-import org.clnrest.metrics.Metrics;
+import org.clnrest.metrics.NotificationStats;
 import org.clnrest.auth.RuneCheck;
 import org.clnrest.bus.Bus;
 import org.slf4j.Logger;
@@ -57,15 +57,13 @@ public final class Notifications {
      * @param perClient clnrest-notification-buffer
      * @param total     clnrest-notification-buffer-total
      */
-    public static Notifications create(Vertx vertx, RuneCheck runes, long perClient, long total) {
+    public static Notifications create(Vertx vertx, RuneCheck runes, long perClient, long total, NotificationStats stats) {
         Timeouts timeouts = Timeouts.fromSystemProperties();
-        NotificationBudget budget = new NotificationBudget(perClient, total, new RateLimitedLog(vertx, LOG, LOG_WINDOW_MS, true));
-        Metrics.stats().notifications().bufferedBytes(budget::used);
-        RuneWatch watch = new RuneWatch(vertx, runes, timeouts.runeRecheckMs());
-        RateLimitedLog refusals = new RateLimitedLog(vertx, LOG, LOG_WINDOW_MS, false);
-        SocketIoServer socketIo = new SocketIoServer(vertx, runes, timeouts, budget, watch, refusals);
-        NotificationSocket plain = new NotificationSocket(vertx, runes, timeouts, budget, watch, refusals);
-        return new Notifications(socketIo, plain);
+        NotificationBudget budget = new NotificationBudget(perClient, total, new RateLimitedLog(vertx, LOG, LOG_WINDOW_MS, true), stats);
+        stats.bufferedBytes(budget::used);
+        Shared shared = new Shared(vertx, runes, timeouts, budget, new RuneWatch(vertx, runes, timeouts.runeRecheckMs()),
+                new RateLimitedLog(vertx, LOG, LOG_WINDOW_MS, false), stats);
+        return new Notifications(new SocketIoServer(shared), new NotificationSocket(shared));
     }
 
     /**

@@ -6,7 +6,6 @@ import java.util.Map;
 
 import io.vertx.core.json.JsonObject;
 
-import org.clnrest.metrics.Metrics;
 import org.clnrest.auth.CallError;
 import org.clnrest.auth.RuneId;
 
@@ -43,7 +42,7 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
         this.server = server;
         this.session = session;
         this.headerRune = headerRune == null || headerRune.isBlank() ? null : headerRune.trim();
-        this.connectTimer = server.vertx.setTimer(server.timeouts.connectTimeoutMs(), t -> {
+        this.connectTimer = server.shared.vertx().setTimer(server.shared.timeouts().connectTimeoutMs(), t -> {
             if (namespaces.isEmpty()) { // none connected, none being checked
                 session.close(CloseReason.CONNECT_TIMEOUT);
             }
@@ -98,7 +97,7 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
         }
         String given = rune;
         namespaces.put(ns, NsState.CHECKING);
-        server.runes.check(given, null, RuneWatch.METHOD, null).onComplete(ar -> {
+        server.shared.runes().check(given, null, RuneWatch.METHOD, null).onComplete(ar -> {
             if (session.state() == SessionState.CLOSED || namespaces.get(ns) != NsState.CHECKING) {
                 return;
             }
@@ -107,13 +106,13 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
                 server.authorised(session);
                 runeOf.put(ns, given);
                 count();
-                server.runeWatch.watch(given, this);
+                server.shared.runeWatch().watch(given, this);
                 send(SocketIoPacket.prefix(SocketIoPacket.Type.CONNECT, ns) + "{\"sid\":\"" + server.newId() + "\"}");
                 return;
             }
             namespaces.remove(ns);
             JsonObject error = CallError.of(ar.cause()).error();
-            server.refusals.log("Refused a Socket.IO client (rune #" + RuneId.of(given) + "): Error code " + error.getValue("code")
+            server.shared.refusals().log("Refused a Socket.IO client (rune #" + RuneId.of(given) + "): Error code " + error.getValue("code")
                     + ": " + error.getString("message"));
             send(SocketIoPacket.prefix(SocketIoPacket.Type.CONNECT_ERROR, ns)
                     + new JsonObject().put("message", error.getString("message")).put("data", error).encode());
@@ -124,7 +123,7 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
         namespaces.remove(ns);
         String rune = runeOf.remove(ns);
         if (rune != null && !runeOf.containsValue(rune)) {
-            server.runeWatch.unwatch(rune, this);
+            server.shared.runeWatch().unwatch(rune, this);
         }
         count();
     }
@@ -150,9 +149,9 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
 
     @Override
     public void onClose(CloseReason reason) {
-        server.vertx.cancelTimer(connectTimer);
+        server.shared.vertx().cancelTimer(connectTimer);
         for (String rune : runeOf.values()) {
-            server.runeWatch.unwatch(rune, this);
+            server.shared.runeWatch().unwatch(rune, this);
         }
         runeOf.clear();
         namespaces.clear();
@@ -165,9 +164,9 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
         if (now != counted) {
             counted = now;
             if (now) {
-                Metrics.stats().notifications().clientConnected();
+                server.shared.stats().clientConnected();
             } else {
-                Metrics.stats().notifications().clientDisconnected();
+                server.shared.stats().clientDisconnected();
             }
         }
     }

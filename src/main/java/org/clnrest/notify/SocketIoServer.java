@@ -1,21 +1,17 @@
 package org.clnrest.notify;
 
-import org.clnrest.util.RateLimitedLog;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import org.clnrest.metrics.Metrics;
-import org.clnrest.auth.RuneCheck;
 
 /**
  * Socket.IO v5 over Engine.IO v4 at {@code /socket.io/} on the REST server's port and TLS: the handshake and the
@@ -30,12 +26,7 @@ import org.clnrest.auth.RuneCheck;
 final class SocketIoServer {
     static final Set<String> NAMESPACES = Set.of("/", "/ws");
 
-    final Vertx vertx;
-    final RuneCheck runes;
-    final Timeouts timeouts;
-    final RuneWatch runeWatch;
-    final RateLimitedLog refusals;
-    private final NotificationBudget budget;
+    final Shared shared;
     /**
      * Sessions open at once, and of those the ones no namespace CONNECT has been accepted for yet: a stranger's
      * handshakes without a rune (issue 22: 385,000 sessions in 80 s, each kept 45 s, filled the heap). Past
@@ -50,14 +41,8 @@ final class SocketIoServer {
     private final Map<EngineIoSession, SocketIoClient> clients = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
 
-    SocketIoServer(Vertx vertx, RuneCheck runes, Timeouts timeouts, NotificationBudget budget, RuneWatch runeWatch,
-                   RateLimitedLog refusals) {
-        this.vertx = vertx;
-        this.runes = runes;
-        this.timeouts = timeouts;
-        this.budget = budget;
-        this.runeWatch = runeWatch;
-        this.refusals = refusals;
+    SocketIoServer(Shared shared) {
+        this.shared = shared;
     }
 
     /** Where it is served; ahead of the body handler: a WebSocket upgrade needs the request unread, a POST is read here with its cap. */
@@ -132,7 +117,7 @@ final class SocketIoServer {
         if (sessions.size() < MAX_SESSIONS) {
             return false;
         }
-        refusals.log("Refused a Socket.IO handshake: " + MAX_SESSIONS + " sessions are open");
+        shared.refusals().log("Refused a Socket.IO handshake: " + MAX_SESSIONS + " sessions are open");
         error(ctx, 503, 4, "Server busy: " + MAX_SESSIONS + " sessions are open");
         return true;
     }
@@ -140,7 +125,7 @@ final class SocketIoServer {
     private EngineIoSession open(String rune) {
         String sid = newId();
         EngineIoSession[] self = {null};
-        EngineIoSession s = new EngineIoSession(sid, vertx, timeouts, budget, () -> {
+        EngineIoSession s = new EngineIoSession(sid, shared.vertx(), shared.timeouts(), shared.budget(), () -> {
             pending.remove(self[0]);
             clients.remove(sessions.remove(sid));
         });
@@ -186,7 +171,7 @@ final class SocketIoServer {
                     sent++;
                 }
             }
-            Metrics.stats().notifications().delivered(sent);
+            shared.stats().delivered(sent);
         }
     }
 

@@ -17,10 +17,26 @@ import org.clnrest.util.JavaNames;
  * prefix) and {@link JavaNames#strip} (no class names: operators read this log, not developers).
  */
 public class LightningdLogAppender extends AppenderBase<ILoggingEvent> {
+    /** Where lines go: set by {@link #connect} once the plugin has its channel; null in any other process. */
+    private volatile StdioChannel channel;
+
+    /**
+     * Hands {@code channel} to every such appender of the root logger (Logback makes them, from {@link LogSetup} or a
+     * configuration file, before {@code main} has the channel).
+     */
+    public static void connect(StdioChannel channel) {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders().forEachRemaining(a -> {
+                if (a instanceof LightningdLogAppender l) {
+                    l.channel = channel;
+                }
+            });
+        }
+    }
 
     @Override
     protected void append(ILoggingEvent event) {
-        StdioChannel channel = StdioChannel.get();
+        StdioChannel channel = this.channel;
         if (channel == null) {
             return;
         }

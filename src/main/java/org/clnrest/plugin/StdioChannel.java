@@ -20,7 +20,6 @@ import io.vertx.core.json.JsonObject;
  */
 public final class StdioChannel {
     private static final byte[] TERMINATOR = "\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static volatile StdioChannel instance;
 
     private final OutputStream out;
     private volatile boolean closed;
@@ -32,13 +31,14 @@ public final class StdioChannel {
     /** The launcher's name for the protocol's descriptor. */
     static final String FD_PROPERTY = "clnrest.protocol.fd";
 
-    /** Open the protocol's channel and divert {@code System.out}; call first thing in {@code main}. */
-    public static synchronized StdioChannel capture() throws IOException {
-        if (instance == null) {
-            instance = new StdioChannel(protocolStream(System.getProperty(FD_PROPERTY)));
-            System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
-        }
-        return instance;
+    /**
+     * Open the protocol's channel and divert {@code System.out}; call once, first thing in {@code main}, which hands
+     * the channel to the plugin bridge and the log appender.
+     */
+    public static StdioChannel capture() throws IOException {
+        StdioChannel channel = new StdioChannel(protocolStream(System.getProperty(FD_PROPERTY)));
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
+        return channel;
     }
 
     /** The launcher's descriptor when it named one (reopened through /dev/fd), else the real stdout. */
@@ -54,11 +54,6 @@ public final class StdioChannel {
         }
         // Appending: should the descriptor be a file, it is written at its end, never from its start.
         return new FileOutputStream("/dev/fd/" + n, true);
-    }
-
-    /** The captured channel, or null when the process is not a plugin (demo node, tests). */
-    public static StdioChannel get() {
-        return instance;
     }
 
     /** Write one JSON-RPC message. Whole messages only: concurrent writers never interleave. */

@@ -9,7 +9,8 @@ import java.util.List;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
+
+import org.clnrest.util.VertxInternals;
 
 /**
  * Splits lightningd's RPC stream into replies at each {@code \n\n}. Written for large replies: every byte is
@@ -84,7 +85,7 @@ final class FrameSplitter implements Handler<Buffer> {
             sink.data(ONE_LF); // the LF held back was the reply's own
         }
         endsWithLf = false;
-        ByteBuf bb = ((BufferInternal) chunk).getByteBuf();
+        ByteBuf bb = VertxInternals.byteBuf(chunk);
         int i = from;
         while (i < n - 1) {
             int lf = indexOfLf(bb, i, n - 1);
@@ -204,14 +205,14 @@ final class FrameSplitter implements Handler<Buffer> {
             for (Buffer p : parts) {
                 int len = Math.min(p.length(), keep);
                 if (len > 0) {
-                    whole.addComponent(true, ((BufferInternal) p.slice(0, len)).getByteBuf());
+                    whole.addComponent(true, VertxInternals.byteBuf(p.slice(0, len)));
                 }
                 keep -= len;
             }
             if (tail > 0) {
-                whole.addComponent(true, ((BufferInternal) chunk.slice(from, to)).getByteBuf());
+                whole.addComponent(true, VertxInternals.byteBuf(chunk.slice(from, to)));
             }
-            frame = BufferInternal.buffer(whole);
+            frame = VertxInternals.buffer(whole);
         } else {
             byte[] bytes = new byte[partsLength - trim + tail];
             int at = 0;

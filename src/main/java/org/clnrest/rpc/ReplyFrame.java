@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
+import org.clnrest.util.VertxInternals;
+
 /**
  * One JSON-RPC reply as lightningd framed it ({@code {...}\n\n}), scanned once with a streaming parser to
  * find its id and where its {@code result} value lies. The result is kept as a slice of the received bytes:
@@ -21,7 +23,7 @@ record ReplyFrame(String id, RpcReply reply) {
     static final int PREFIX = 64 * 1024;
 
     static ReplyFrame parse(Buffer frame) throws IOException {
-        io.netty.buffer.ByteBuf bb = ((io.vertx.core.internal.buffer.BufferInternal) frame).getByteBuf();
+        io.netty.buffer.ByteBuf bb = VertxInternals.byteBuf(frame);
         if (bb.hasArray()) {
             // Read the frame's own bytes in place.
             return parse(frame, bb.array(), bb.arrayOffset() + bb.readerIndex(), frame.length());

@@ -4,11 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.PromiseInternal;
 import io.vertx.core.json.JsonObject;
 
 import org.clnrest.bus.Bus;
+import org.clnrest.util.VertxInternals;
 
 /**
  * Calls lightningd through the RPC client verticle: the one way the other verticles reach the node. A caller
@@ -17,10 +16,18 @@ import org.clnrest.bus.Bus;
  */
 public final class Rpc {
     private final EventBus bus;
+    private final RpcClientVerticle local;
     private final DeliveryOptions options;
 
+    /** Calls over the bus only (tests, and verticles in a process whose client is not at hand). */
     public Rpc(EventBus bus) {
+        this(bus, null);
+    }
+
+    /** Calls {@code local} directly when the caller runs on its event loop, else over the bus. */
+    public Rpc(EventBus bus, RpcClientVerticle local) {
         this.bus = bus;
+        this.local = local;
         // The bus's own timeout must never fire before the RPC verticle's: it is a backstop only.
         this.options = new DeliveryOptions().setSendTimeout(24L * 3600 * 1000);
     }
@@ -47,16 +54,8 @@ public final class Rpc {
     }
 
     private Future<RpcReply> call(String method, Object params, long timeoutMs, boolean mayStream) {
-        RpcClientVerticle here = RpcClientVerticle.here(bus);
-        if (here != null) {
-            ContextInternal caller = ContextInternal.current();
-            Future<RpcReply> reply = here.call(method, params, timeoutMs > 0 ? timeoutMs : -1, mayStream);
-            if (caller == null) {
-                return reply;
-            }
-            PromiseInternal<RpcReply> p = caller.promise();
-            reply.onComplete(p);
-            return p.future();
+        if (local != null && local.onItsEventLoop()) {
+            return VertxInternals.onCurrentContext(local.call(method, params, timeoutMs > 0 ? timeoutMs : -1, mayStream));
         }
         JsonObject body = new JsonObject().put(Bus.F_METHOD, method);
         if (params != null) {

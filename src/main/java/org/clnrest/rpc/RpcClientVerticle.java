@@ -2,8 +2,6 @@ package org.clnrest.rpc;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
@@ -33,8 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public class RpcClientVerticle extends AbstractVerticle {
     private static final Logger LOG = LoggerFactory.getLogger(RpcClientVerticle.class);
-    /** The client of each Vert.x instance, by its bus: what {@link Rpc} calls directly when it can. */
-    private static final Map<EventBus, RpcClientVerticle> LOCAL = new ConcurrentHashMap<>();
     /** Connections beyond poolSize while others are busy streaming a large result. */
     static final int EXTRA_FOR_STREAMS = 8;
 
@@ -50,7 +46,17 @@ public class RpcClientVerticle extends AbstractVerticle {
     /** Set when lightningd says shutdown: calls in flight and new ones fail at once. */
     private boolean stopping;
     /** Metrics (no-ops unless clnrest-metrics-port is set; installed before this verticle starts). */
+    private final Metrics metrics;
     private Stats stats;
+
+    public RpcClientVerticle(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** The event loop's context this client runs on (a caller there calls it directly). */
+    public io.vertx.core.Context context() {
+        return context;
+    }
 
     @Override
     public void start() {
@@ -58,7 +64,7 @@ public class RpcClientVerticle extends AbstractVerticle {
         address = SocketAddress.domainSocketAddress(conf.getString("rpcFile"));
         poolSize = Math.max(1, conf.getInteger("poolSize", 2));
         defaultTimeoutMs = conf.getLong("timeoutMs", 0L);
-        stats = Metrics.stats();
+        stats = metrics.stats();
         client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000));
         loop = Thread.currentThread();
         RpcReply.LocalCodec.register(vertx.eventBus());
@@ -72,21 +78,13 @@ public class RpcClientVerticle extends AbstractVerticle {
             long now = System.nanoTime();
             List.copyOf(pool).forEach(c -> c.expire(now));
         });
-        LOCAL.put(vertx.eventBus(), this);
     }
 
     static final String SHUTTING_DOWN = "lightningd is shutting down";
 
-    /** The client of {@code bus}'s Vert.x instance (tests run code on its event loop). */
-    static io.vertx.core.Context contextOf(EventBus bus) {
-        RpcClientVerticle c = LOCAL.get(bus);
-        return c == null ? null : c.context;
-    }
-
-    /** The client serving {@code bus}'s Vert.x instance, if the caller runs on its event loop; else null. */
-    static RpcClientVerticle here(EventBus bus) {
-        RpcClientVerticle c = LOCAL.get(bus);
-        return c != null && c.loop == Thread.currentThread() ? c : null;
+    /** Whether the caller runs on this client's event loop: {@link Rpc} then calls it directly. */
+    boolean onItsEventLoop() {
+        return loop == Thread.currentThread();
     }
 
     private void onCall(Message<JsonObject> msg) {
@@ -189,7 +187,6 @@ public class RpcClientVerticle extends AbstractVerticle {
 
     @Override
     public void stop() {
-        LOCAL.remove(vertx.eventBus(), this);
         pool.forEach(RpcConnection::close);
     }
 }

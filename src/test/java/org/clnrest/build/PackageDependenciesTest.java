@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packages of src/main depend one way: no package reaches, through others, back to itself. A reference is an
+ * Vert.x internals in one adapter (issue 24, item 5). The packages of src/main depend one way: no package reaches, through others, back to itself. A reference is an
  * import or a qualified name in code (comments aside): {@code http} may use {@code http.format}, never the reverse.
  */
 class PackageDependenciesTest {
@@ -84,6 +84,24 @@ class PackageDependenciesTest {
     @Test
     void noPackageDependsOnItselfThroughOthers() throws Exception {
         assertEquals(List.of(), cycles(graph()));
+    }
+
+    /** Vert.x's internal API (it changes between releases without notice) is used in one adapter only. */
+    static final Pattern VERTX_INTERNAL = Pattern.compile("\\bio\\.vertx\\.[\\w.]*\\b(internal|impl)\\.");
+
+    @Test
+    void onlyTheAdapterUsesVertxInternals() throws Exception {
+        Path adapter = MAIN.resolve(Path.of("org", "clnrest", "util", "VertxInternals.java"));
+        List<String> users = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.equals(adapter)).toList()) {
+                if (VERTX_INTERNAL.matcher(COMMENT.matcher(Files.readString(f)).replaceAll("")).find()) {
+                    users.add(MAIN.relativize(f).toString());
+                }
+            }
+        }
+        assertEquals(List.of(), users, "use util.VertxInternals");
+        assertTrue(VERTX_INTERNAL.matcher(Files.readString(adapter)).find(), "the adapter is where they are");
     }
 
     @Test

@@ -25,7 +25,8 @@ class NotificationBudgetTest {
     }
 
     NotificationBudget budget(long perClient, long total) {
-        return new NotificationBudget(perClient, total, new RateLimitedLog(vertx, LoggerFactory.getLogger("test"), 10_000, true));
+        return new NotificationBudget(perClient, total, new RateLimitedLog(vertx, LoggerFactory.getLogger("test"), 10_000, true),
+                org.clnrest.metrics.NotificationStats.NONE);
     }
 
     NotificationBudget.Account client(NotificationBudget b, String name) {

@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 
 import org.clnrest.demo.SimulatedLightningd;
+import org.clnrest.metrics.Metrics;
 import org.clnrest.support.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,15 +33,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RpcClientTest {
     Path dir;
     SimulatedLightningd node;
+    RpcClientVerticle client;
     Rpc rpc;
 
     @BeforeEach
     void start(Vertx vertx) throws Exception {
         dir = Files.createTempDirectory("clnrest-rpc");
         node = SimulatedLightningd.builder(dir).seededInvoices(60_000).build().start();
-        vertx.deployVerticle(new RpcClientVerticle(), new DeploymentOptions().setConfig(
+        client = new RpcClientVerticle(new Metrics());
+        vertx.deployVerticle(client, new DeploymentOptions().setConfig(
                 new JsonObject().put("rpcFile", node.rpcFile().toString()))).await();
-        rpc = new Rpc(vertx.eventBus());
+        rpc = new Rpc(vertx.eventBus(), client);
     }
 
     @AfterEach
@@ -126,7 +129,7 @@ class RpcClientTest {
     /** Run on the RPC client's event loop, where Rpc calls it directly (and a large result may stream). */
     private <T> T onClientLoop(Vertx vertx, java.util.function.Supplier<Future<T>> work) throws Exception {
         java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
-        RpcClientVerticle.contextOf(vertx.eventBus()).runOnContext(v -> work.get().onComplete(ar -> {
+        client.context().runOnContext(v -> work.get().onComplete(ar -> {
             if (ar.succeeded()) {
                 f.complete(ar.result());
             } else {

@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
+
+import org.clnrest.util.VertxInternals;
 
 /** JSON: bodies read within the {@link ParamsBudget}; results passed through byte for byte. */
 final class JsonCodec implements Codec {
@@ -36,7 +37,7 @@ final class JsonCodec implements Codec {
 
     /** A parser over the buffer's own bytes, without copying them when it has an array. */
     private static JsonParser parser(Buffer body) throws IOException {
-        ByteBuf bb = ((BufferInternal) body).getByteBuf();
+        ByteBuf bb = VertxInternals.byteBuf(body);
         if (bb.hasArray()) {
             return FACTORY.createParser(bb.array(), bb.arrayOffset() + bb.readerIndex(), bb.readableBytes());
         }
