@@ -33,7 +33,7 @@ public final class Bus {
     public static final String PLUGIN_INIT = "clnrest.plugin.init";
     /** Published once when the plugin is about to exit (shutdown notification, stdin EOF). */
     public static final String PLUGIN_STOPPING = "clnrest.plugin.stopping";
-    /** Anyone → RPC client verticle: call a lightningd method. */
+    /** Anyone → RPC client verticle: call a lightningd method (an Rpc made with the client, called on its event loop, calls it directly instead). */
     public static final String RPC_CALL = "clnrest.rpc.call";
     /**
      * Bridge → anyone: every lightningd notification, as it arrives, in arrival order. Body: its params exactly as
