@@ -46,9 +46,14 @@ record EngineIoPacket(Type type, String data, boolean binary) {
     }
 
     /** The open packet: {@code 0{"sid":..,"upgrades":[..],"pingInterval":..,"pingTimeout":..,"maxPayload":..}}. */
-    static String open(String sid, boolean canUpgrade, long pingInterval, long pingTimeout) {
-        return "0{\"sid\":\"" + sid + "\",\"upgrades\":" + (canUpgrade ? "[\"websocket\"]" : "[]")
-                + ",\"pingInterval\":" + pingInterval + ",\"pingTimeout\":" + pingTimeout + ",\"maxPayload\":" + MAX_PAYLOAD + "}";
+    static EngineIoPacket open(String sid, boolean canUpgrade, long pingInterval, long pingTimeout) {
+        return new EngineIoPacket(Type.OPEN, "{\"sid\":\"" + sid + "\",\"upgrades\":" + (canUpgrade ? "[\"websocket\"]" : "[]")
+                + ",\"pingInterval\":" + pingInterval + ",\"pingTimeout\":" + pingTimeout + ",\"maxPayload\":" + MAX_PAYLOAD + "}", false);
+    }
+
+    /** A Socket.IO packet as the data of an Engine.IO message: {@code 4} and the Socket.IO packet. */
+    static EngineIoPacket message(SocketIoPacket packet) {
+        return message(packet.encode());
     }
 
     String encode() {

@@ -37,10 +37,10 @@ final class EngineIoSession implements NotificationBudget.Droppable {
     private final Runnable onClosed;
     private Listener listener;
     private SessionState state = SessionState.OPENING;
-    private PollingTransport polling;
-    private WebSocketTransport ws;
+    /** What carries the packets: polling or a WebSocket; null until open. */
+    private Transport transport;
+    /** During an upgrade (UPGRADING, PROBED): the WebSocket that will carry them. */
     private WebSocketTransport probe;
-    private boolean probed;
     private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
     private final Heartbeat heartbeat;
     private long upgradeTimer = -1;
@@ -54,22 +54,23 @@ final class EngineIoSession implements NotificationBudget.Droppable {
         this.budget = budget;
         this.account = budget.open(this);
         this.onClosed = onClosed;
-        this.heartbeat = new Heartbeat(vertx, timeouts, () -> send(Outgoing.of(EngineIoPacket.PING.encode())), () -> close(CloseReason.PING_TIMEOUT));
+        this.heartbeat = new Heartbeat(vertx, timeouts, () -> send(Outgoing.of(EngineIoPacket.PING)), () -> close(CloseReason.PING_TIMEOUT));
     }
 
     /** Open over polling: the answer to the handshake GET is the open packet. */
     void openPolling(RoutingContext ctx, Listener l) {
         listener = l;
-        polling = new PollingTransport(this);
+        transport = new PollingTransport(this);
         ctx.response().putHeader("Content-Type", "text/plain; charset=UTF-8")
-                .end(EngineIoPacket.open(sid, true, timeouts.pingIntervalMs(), timeouts.pingTimeoutMs()));
+                .end(EngineIoPacket.open(sid, true, timeouts.pingIntervalMs(), timeouts.pingTimeoutMs()).encode());
         opened();
     }
 
     /** Open straight over a WebSocket. */
     void openWebSocket(ServerWebSocket socket, ChannelOutbound out, Listener l) {
         listener = l;
-        ws = new WebSocketTransport(this, socket, out);
+        WebSocketTransport ws = new WebSocketTransport(this, socket, out);
+        transport = ws;
         ws.sendNow(EngineIoPacket.open(sid, false, timeouts.pingIntervalMs(), timeouts.pingTimeoutMs()));
         opened();
     }
@@ -84,25 +85,30 @@ final class EngineIoSession implements NotificationBudget.Droppable {
     }
 
     boolean onPolling() {
-        return ws == null && polling != null;
+        return transport instanceof PollingTransport;
     }
 
-    /** May a WebSocket with this sid start an upgrade now? Only once, from polling, while open. */
+    /** May a WebSocket with this sid start an upgrade now? Only once, from polling, while open (not upgrading). */
     boolean canUpgrade() {
-        return state == SessionState.OPEN && onPolling() && probe == null;
+        return state == SessionState.OPEN && onPolling();
+    }
+
+    private PollingTransport polling() {
+        return (PollingTransport) transport; // callers check onPolling() (the server, the upgrade's states)
     }
 
     // ---- from the client ---------------------------------------------------------------------------------
 
     void onPoll(RoutingContext ctx) {
+        PollingTransport polling = polling();
         polling.onPoll(ctx);
-        if (state == SessionState.UPGRADING && probed && polling.pollPending() && outbox.isEmpty()) {
-            polling.answer(EngineIoPacket.NOOP.encode()); // the client is pausing polling to finish the upgrade: let it go at once
+        if (state == SessionState.PROBED && polling.pollPending() && outbox.isEmpty()) {
+            polling.answer(EngineIoPacket.NOOP); // the client is pausing polling to finish the upgrade: let it go at once
         }
     }
 
     void onPost(RoutingContext ctx) {
-        polling.onPost(ctx);
+        polling().onPost(ctx);
     }
 
     /** A polling payload; false (and the session closed) when it breaks the protocol. */
@@ -127,7 +133,7 @@ final class EngineIoSession implements NotificationBudget.Droppable {
     void onFrame(WebSocketTransport from, String text) {
         if (from == probe) {
             onProbeText(text == null ? "" : text);
-        } else if (from == ws) {
+        } else if (from == transport) {
             try {
                 onPacket(text == null ? EngineIoPacket.binaryMessage() : EngineIoPacket.decode(text));
             } catch (ProtocolException e) {
@@ -140,7 +146,7 @@ final class EngineIoSession implements NotificationBudget.Droppable {
     void onTransportClosed(WebSocketTransport t) {
         if (t == probe) {
             abortUpgrade();
-        } else if (t == ws) {
+        } else if (t == transport) {
             close(CloseReason.TRANSPORT_CLOSE);
         }
     }
@@ -164,7 +170,6 @@ final class EngineIoSession implements NotificationBudget.Droppable {
     /** A WebSocket with this sid (checked with {@link #canUpgrade}) starts probing. */
     void startUpgrade(ServerWebSocket socket, ChannelOutbound out) {
         state = SessionState.UPGRADING;
-        probed = false;
         probe = new WebSocketTransport(this, socket, out);
         upgradeTimer = vertx.setTimer(timeouts.upgradeTimeoutMs(), t -> {
             upgradeTimer = -1;
@@ -173,17 +178,17 @@ final class EngineIoSession implements NotificationBudget.Droppable {
     }
 
     private void onProbeText(String text) {
-        if (text.equals(EngineIoPacket.PROBE_PING.encode()) && !probed) {
-            probed = true;
-            probe.sendNow(EngineIoPacket.PROBE_PONG.encode());
-            if (!polling.flush(outbox)) {
-                polling.answer(EngineIoPacket.NOOP.encode());
+        if (text.equals(EngineIoPacket.PROBE_PING.encode()) && state == SessionState.UPGRADING) {
+            state = SessionState.PROBED;
+            probe.sendNow(EngineIoPacket.PROBE_PONG);
+            if (!polling().flush(outbox)) {
+                polling().answer(EngineIoPacket.NOOP);
             }
-        } else if (text.equals(EngineIoPacket.UPGRADE.encode())) {
+        } else if (text.equals(EngineIoPacket.UPGRADE.encode())) { // with or without the probe, as the reference accepts it
             vertx.cancelTimer(upgradeTimer);
             upgradeTimer = -1;
-            polling.answer(EngineIoPacket.NOOP.encode());
-            ws = probe;
+            polling().answer(EngineIoPacket.NOOP);
+            transport = probe;
             probe = null;
             state = SessionState.OPEN;
             flush();
@@ -201,7 +206,7 @@ final class EngineIoSession implements NotificationBudget.Droppable {
         WebSocketTransport p = probe;
         probe = null;
         p.close(false);
-        if (state == SessionState.UPGRADING) {
+        if (state == SessionState.UPGRADING || state == SessionState.PROBED) {
             state = SessionState.OPEN;
         }
     }
@@ -227,10 +232,8 @@ final class EngineIoSession implements NotificationBudget.Droppable {
     }
 
     void flush() {
-        if (ws != null) {
-            ws.flush(outbox);
-        } else if (polling != null && polling.flush(outbox) && state == SessionState.CLOSING && outbox.isEmpty()) {
-            close(closingReason);
+        if (transport != null && transport.flush(outbox) && state == SessionState.CLOSING && outbox.isEmpty()) {
+            close(closingReason); // the poll took the last packets and the close
         }
     }
 
@@ -251,12 +254,12 @@ final class EngineIoSession implements NotificationBudget.Droppable {
         if (state == SessionState.CLOSED || state == SessionState.CLOSING) {
             return;
         }
-        if (ws != null) {
-            ws.flush(outbox);
+        if (transport == null || transport.pushes()) { // a WebSocket writes the queue before its close frame
+            transport.flush(outbox);
             close(reason);
             return;
         }
-        outbox.add(Outgoing.of(EngineIoPacket.CLOSE.encode()));
+        outbox.add(Outgoing.of(EngineIoPacket.CLOSE)); // polling: the client's next poll takes them
         state = SessionState.CLOSING;
         closingReason = reason;
         closingTimer = vertx.setTimer(timeouts.pingTimeoutMs(), t -> close(reason));
@@ -277,17 +280,11 @@ final class EngineIoSession implements NotificationBudget.Droppable {
         // a close handshake or poll gave up, uncounted once the account is closed. Its connections are closed at once.
         boolean unread = account.held() > 0 || reason == CloseReason.PING_TIMEOUT;
         account.close();
-        if (polling != null) {
-            polling.answer((reason == CloseReason.CLIENT_CLOSE ? EngineIoPacket.NOOP : EngineIoPacket.CLOSE).encode());
-            if (unread) {
-                polling.abortUnread();
-            }
+        if (transport != null) {
+            transport.close(reason, unread);
         }
         if (probe != null) {
             probe.close(false);
-        }
-        if (ws != null) {
-            ws.close(unread);
         }
         onClosed.run();
         if (listener != null) {

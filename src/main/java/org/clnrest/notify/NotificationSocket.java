@@ -99,16 +99,19 @@ final class NotificationSocket {
         }
     }
 
-    /** One client: waiting for its rune, then authorised (in {@link #clients}), then closed. */
+    /** A client's life: its rune awaited, then checked, then authorised (in {@link #clients}); closed from any. */
+    private enum Phase { WAITING, CHECKING, AUTHORISED, CLOSED }
+
+    /** One client, in its {@link Phase}. */
     private final class Client implements NotificationBudget.Droppable, RuneWatch.Holder {
         private final ServerWebSocket ws;
         private final ChannelOutbound out;
         private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
         private final NotificationBudget.Account account;
         private final Heartbeat heartbeat;
+        private Phase phase = Phase.WAITING;
+        /** The rune it was authorised with (AUTHORISED and after). */
         private String rune;
-        private boolean checking;
-        private boolean closed;
         private boolean counted = true;
         private long authTimer = -1;
 
@@ -130,7 +133,7 @@ final class NotificationSocket {
                 check(headerRune);
             } else {
                 authTimer = shared.vertx().setTimer(shared.timeouts().authMs(), t -> {
-                    if (rune == null && !checking) {
+                    if (phase == Phase.WAITING) {
                         refuse(null, RuneCheck.missing().error(), 4401);
                     }
                 });
@@ -139,7 +142,7 @@ final class NotificationSocket {
 
         private void onText(String text) {
             heartbeat.alive();
-            if (rune != null || checking || closed) {
+            if (phase != Phase.WAITING) {
                 return; // clients only receive here
             }
             shared.vertx().cancelTimer(authTimer);
@@ -156,13 +159,13 @@ final class NotificationSocket {
         }
 
         private void check(String given) {
-            checking = true;
+            phase = Phase.CHECKING;
             shared.runes().check(given, null, RuneWatch.METHOD, null).onComplete(ar -> {
-                checking = false;
-                if (closed) {
+                if (phase == Phase.CLOSED) {
                     return;
                 }
                 if (ar.succeeded()) {
+                    phase = Phase.AUTHORISED;
                     rune = given;
                     notWaiting();
                     clients.add(this);
@@ -182,12 +185,12 @@ final class NotificationSocket {
         }
 
         boolean send(Outgoing f) {
-            if (closed) {
+            if (phase == Phase.CLOSED) {
                 return false;
             }
             outbox.add(f);
             if (!account.add(f.bytes())) {
-                if (!closed) {
+                if (phase != Phase.CLOSED) { // over its own cap (a client dropped for the global cap is closed)
                     shared.budget().logDrop("Disconnected a notification WebSocket client that stopped reading (" + outbox.size()
                             + " notifications, " + account.held() + " bytes unsent; clnrest-notification-buffer is " + shared.budget().perClient() + ")");
                     close(1008, "Stopped reading: notification buffer full");
@@ -199,11 +202,11 @@ final class NotificationSocket {
         }
 
         private void flush() {
-            while (!closed && !outbox.isEmpty() && out.writable()) {
+            while (phase != Phase.CLOSED && !outbox.isEmpty() && out.writable()) {
                 Outgoing o = outbox.poll();
                 ws.writeTextMessage(o.text()).onComplete(ar -> account.release(o.bytes()));
             }
-            if (!outbox.isEmpty() && !closed) {
+            if (!outbox.isEmpty() && phase != Phase.CLOSED) {
                 out.whenWritable(this::flush);
             }
         }
@@ -226,7 +229,7 @@ final class NotificationSocket {
         }
 
         private void close(int code, String reason) {
-            if (!closed) {
+            if (phase != Phase.CLOSED) {
                 outbox.forEach(o -> account.release(o.bytes()));
                 outbox.clear();
                 boolean unread = account.held() > 0;
@@ -240,10 +243,11 @@ final class NotificationSocket {
         }
 
         private void closed() {
-            if (closed) {
+            if (phase == Phase.CLOSED) {
                 return;
             }
-            closed = true;
+            boolean wasAuthorised = phase == Phase.AUTHORISED;
+            phase = Phase.CLOSED;
             notWaiting();
             shared.vertx().cancelTimer(authTimer);
             heartbeat.stop();
@@ -251,7 +255,7 @@ final class NotificationSocket {
             outbox.clear();
             out.whenWritable(null);
             clients.remove(this);
-            if (rune != null) {
+            if (wasAuthorised) {
                 shared.runeWatch().unwatch(rune, this);
                 shared.stats().clientDisconnected();
             }

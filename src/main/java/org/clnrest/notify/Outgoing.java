@@ -7,6 +7,11 @@ import java.nio.charset.StandardCharsets;
  * budget). A notification's packet is built once per batch and namespace and shared by every client.
  */
 record Outgoing(String text, int bytes) {
+    static Outgoing of(EngineIoPacket packet) {
+        return of(packet.encode());
+    }
+
+    /** A packet already encoded (a plain WebSocket's notification, or a polling payload). */
     static Outgoing of(String text) {
         return new Outgoing(text, utf8Length(text));
     }

@@ -21,7 +21,7 @@ import io.vertx.ext.web.RoutingContext;
  * A held GET is watched with the response's own close hook (never the connection's, whose single handler belongs
  * to the HTTP server's connection table): a client that drops it ends the session, as the reference server does.
  */
-final class PollingTransport {
+final class PollingTransport implements Transport {
     private final EngineIoSession session;
     private RoutingContext pending;
     private boolean posting;
@@ -39,7 +39,7 @@ final class PollingTransport {
     /** GET: hold it, or answer it at once when packets wait; a second GET while one is held is an overlap. */
     void onPoll(RoutingContext ctx) {
         if (pending != null) {
-            SocketIoServer.error(ctx, 400, 3, "Bad request");
+            HandshakeError.BAD_REQUEST.answer(ctx);
             session.close(CloseReason.OVERLAP);
             return;
         }
@@ -56,7 +56,8 @@ final class PollingTransport {
     }
 
     /** Answer the held GET with the queued packets (as many as fit in maxPayload); false when none is held. */
-    boolean flush(ArrayDeque<Outgoing> outbox) {
+    @Override
+    public boolean flush(ArrayDeque<Outgoing> outbox) {
         if (pending == null || outbox.isEmpty()) {
             return false;
         }
@@ -71,7 +72,7 @@ final class PollingTransport {
         }
         long bytes = released;
         HttpConnection connection = pending.request().connection();
-        Future<Void> sent = answer(EngineIoPacket.encodePayload(packets));
+        Future<Void> sent = answerWith(EngineIoPacket.encodePayload(packets));
         unread.add(connection);
         sent.onComplete(ar -> {
             unread.remove(connection);
@@ -81,14 +82,32 @@ final class PollingTransport {
     }
 
     /** The session was closed with answers still unread: their connections are closed, which frees what they hold. */
-    void abortUnread() {
+    private void abortUnread() {
         for (HttpConnection c : List.copyOf(unread)) {
             ChannelOutbound.abort(c);
         }
     }
 
+    @Override
+    public boolean pushes() {
+        return false;
+    }
+
+    /** The held GET gets a close (a noop when the client closed); unread answers' connections are closed when told. */
+    @Override
+    public void close(CloseReason reason, boolean abort) {
+        answer(reason == CloseReason.CLIENT_CLOSE ? EngineIoPacket.NOOP : EngineIoPacket.CLOSE);
+        if (abort) {
+            abortUnread();
+        }
+    }
+
     /** Answer the held GET (if any) with one packet: a noop for an upgrade, a close when the session ends. */
-    Future<Void> answer(String payload) {
+    void answer(EngineIoPacket packet) {
+        answerWith(packet.encode());
+    }
+
+    private Future<Void> answerWith(String payload) {
         RoutingContext ctx = pending;
         pending = null;
         if (ctx != null && !ctx.response().ended() && !ctx.response().closed()) {
@@ -101,7 +120,7 @@ final class PollingTransport {
     void onPost(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         if (posting) {
-            SocketIoServer.error(ctx, 400, 3, "Bad request");
+            HandshakeError.BAD_REQUEST.answer(ctx);
             session.close(CloseReason.OVERLAP);
             return;
         }
@@ -124,7 +143,7 @@ final class PollingTransport {
                 posting = false;
                 ctx.response().setStatusCode(413).putHeader("Connection", "close")
                         .putHeader("Content-Type", "application/json")
-                        .end("{\"code\":3,\"message\":\"Payload too large\"}")
+                        .end(new io.vertx.core.json.JsonObject().put("code", HandshakeError.BAD_REQUEST.code).put("message", "Payload too large").encode())
                         .onComplete(ar -> req.connection().close());
                 session.close(CloseReason.PAYLOAD_TOO_LARGE);
                 return;
@@ -139,7 +158,7 @@ final class PollingTransport {
             if (session.receivePayload(body.toString(java.nio.charset.StandardCharsets.UTF_8))) {
                 ctx.response().putHeader("Content-Type", "text/html").end("ok");
             } else {
-                SocketIoServer.error(ctx, 400, 3, "Bad request");
+                HandshakeError.BAD_REQUEST.answer(ctx);
             }
         });
     }

@@ -88,7 +88,7 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
     private void connect(SocketIoPacket p) {
         String ns = p.namespace();
         if (!SocketIoServer.NAMESPACES.contains(ns)) {
-            send(SocketIoPacket.prefix(SocketIoPacket.Type.CONNECT_ERROR, ns) + "{\"message\":\"Invalid namespace\"}");
+            send(SocketIoPacket.connectError(ns, new JsonObject().put("message", "Invalid namespace")));
             return;
         }
         String rune = headerRune;
@@ -107,15 +107,14 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
                 runeOf.put(ns, given);
                 count();
                 server.shared.runeWatch().watch(given, this);
-                send(SocketIoPacket.prefix(SocketIoPacket.Type.CONNECT, ns) + "{\"sid\":\"" + server.newId() + "\"}");
+                send(SocketIoPacket.connect(ns, server.newId()));
                 return;
             }
             namespaces.remove(ns);
             JsonObject error = CallError.of(ar.cause()).error();
             server.shared.refusals().log("Refused a Socket.IO client (rune #" + RuneId.of(given) + "): Error code " + error.getValue("code")
                     + ": " + error.getString("message"));
-            send(SocketIoPacket.prefix(SocketIoPacket.Type.CONNECT_ERROR, ns)
-                    + new JsonObject().put("message", error.getString("message")).put("data", error).encode());
+            send(SocketIoPacket.connectError(ns, new JsonObject().put("message", error.getString("message")).put("data", error)));
         });
     }
 
@@ -134,7 +133,7 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
             if (rune.equals(runeOf.get(ns))) {
                 runeOf.remove(ns);
                 namespaces.remove(ns);
-                send(SocketIoPacket.prefix(SocketIoPacket.Type.DISCONNECT, ns));
+                send(SocketIoPacket.disconnect(ns));
             }
         }
         count();
@@ -143,8 +142,8 @@ final class SocketIoClient implements EngineIoSession.Listener, RuneWatch.Holder
         }
     }
 
-    private void send(String packet) {
-        session.send(Outgoing.of("4" + packet));
+    private void send(SocketIoPacket packet) {
+        session.send(Outgoing.of(EngineIoPacket.message(packet)));
     }
 
     @Override

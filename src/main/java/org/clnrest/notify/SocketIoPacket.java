@@ -25,9 +25,26 @@ record SocketIoPacket(Type type, String namespace, Long ackId, int attachments, 
     private static final int MAX_ACK_DIGITS = 15;
     private static final int MAX_ATTACHMENT_DIGITS = 6;
 
-    /** {@code 40}, {@code 40/ws,}: the prefix of every packet of {@code type} to {@code namespace}. */
-    static String prefix(Type type, String namespace) {
-        return "/".equals(namespace) ? String.valueOf(type.ordinal()) : type.ordinal() + namespace + ",";
+    // The packets this server sends, each built here and encoded by encode() alone.
+
+    /** The answer to an accepted CONNECT: {@code 0/ws,{"sid":...}}. */
+    static SocketIoPacket connect(String namespace, String sid) {
+        return new SocketIoPacket(Type.CONNECT, namespace, null, 0, new JsonObject().put("sid", sid));
+    }
+
+    /** A refused CONNECT: {@code 4/ws,{"message":...[,"data":...]}}. */
+    static SocketIoPacket connectError(String namespace, JsonObject error) {
+        return new SocketIoPacket(Type.CONNECT_ERROR, namespace, null, 0, error);
+    }
+
+    /** The server leaves {@code namespace} (a revoked rune): {@code 1/ws,}. */
+    static SocketIoPacket disconnect(String namespace) {
+        return new SocketIoPacket(Type.DISCONNECT, namespace, null, 0, null);
+    }
+
+    /** An event with its arguments: {@code 2/ws,["message",{...}]}. */
+    static SocketIoPacket event(String namespace, JsonArray args) {
+        return new SocketIoPacket(Type.EVENT, namespace, null, 0, args);
     }
 
     String encode() {

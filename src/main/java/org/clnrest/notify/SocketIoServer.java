@@ -58,21 +58,21 @@ final class SocketIoServer {
     void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         if (!"4".equals(req.getParam("EIO"))) {
-            error(ctx, 400, 5, "Unsupported protocol version");
+            HandshakeError.UNSUPPORTED_PROTOCOL_VERSION.answer(ctx);
             return;
         }
         String transport = req.getParam("transport");
         String sid = req.getParam("sid");
         EngineIoSession s = sid == null ? null : sessions.get(sid);
         if (sid != null && s == null) {
-            error(ctx, 400, 1, "Session ID unknown");
+            HandshakeError.UNKNOWN_SID.answer(ctx);
         } else if ("websocket".equals(transport)) {
             webSocket(ctx, s);
         } else if (!"polling".equals(transport)) {
-            error(ctx, 400, 0, "Transport unknown");
+            HandshakeError.UNKNOWN_TRANSPORT.answer(ctx);
         } else if (s == null) {
             if (req.method() != HttpMethod.GET) {
-                error(ctx, 400, 2, "Bad handshake method");
+                HandshakeError.BAD_HANDSHAKE_METHOD.answer(ctx);
                 return;
             }
             if (full(ctx)) {
@@ -81,7 +81,7 @@ final class SocketIoServer {
             EngineIoSession fresh = open(req.getHeader("rune"));
             fresh.openPolling(ctx, clients.get(fresh));
         } else if (!s.onPolling() || (req.method() != HttpMethod.GET && req.method() != HttpMethod.POST)) {
-            error(ctx, 400, 3, "Bad request");
+            HandshakeError.BAD_REQUEST.answer(ctx);
         } else if (req.method() == HttpMethod.GET) {
             s.onPoll(ctx);
         } else {
@@ -92,7 +92,7 @@ final class SocketIoServer {
     private void webSocket(RoutingContext ctx, EngineIoSession s) {
         HttpServerRequest req = ctx.request();
         if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade")) || (s != null && !s.canUpgrade())) {
-            error(ctx, 400, 3, "Bad request");
+            HandshakeError.BAD_REQUEST.answer(ctx);
             return;
         }
         String rune = req.getHeader("rune");
@@ -118,7 +118,7 @@ final class SocketIoServer {
             return false;
         }
         shared.refusals().log("Refused a Socket.IO handshake: " + MAX_SESSIONS + " sessions are open");
-        error(ctx, 503, 4, "Server busy: " + MAX_SESSIONS + " sessions are open");
+        HandshakeError.FORBIDDEN.answer(ctx, 503, "Server busy: " + MAX_SESSIONS + " sessions are open");
         return true;
     }
 
@@ -154,9 +154,8 @@ final class SocketIoServer {
         Map<String, Outgoing[]> byNamespace = new HashMap<>();
         for (String ns : NAMESPACES) {
             Outgoing[] out = new Outgoing[batch.size()];
-            String prefix = "4" + SocketIoPacket.prefix(SocketIoPacket.Type.EVENT, ns) + "[\"message\",";
-            for (int i = 0; i < out.length; i++) {
-                out[i] = Outgoing.of(prefix + io.vertx.core.json.Json.encode(batch.getValue(i)) + "]");
+            for (int i = 0; i < out.length; i++) { // once per batch and namespace, shared by every client
+                out[i] = Outgoing.of(EngineIoPacket.message(SocketIoPacket.event(ns, new JsonArray().add("message").add(batch.getValue(i)))));
             }
             byNamespace.put(ns, out);
         }

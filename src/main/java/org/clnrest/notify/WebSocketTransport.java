@@ -11,7 +11,7 @@ import io.vertx.core.http.ServerWebSocket;
  * (the write's future: netty completes it when the encrypted bytes are written, or fails it when the connection
  * closes).
  */
-final class WebSocketTransport {
+final class WebSocketTransport implements Transport {
     private final EngineIoSession session;
     final ServerWebSocket ws;
     private final ChannelOutbound out;
@@ -39,23 +39,37 @@ final class WebSocketTransport {
     }
 
     /** Write now, outside the outbox (the upgrade's 3probe and the handshake). */
-    void sendNow(String text) {
+    void sendNow(EngineIoPacket packet) {
         if (!closed) {
-            ws.writeTextMessage(text);
+            ws.writeTextMessage(packet.encode());
         }
     }
 
-    void flush(ArrayDeque<Outgoing> outbox) {
+    @Override
+    public boolean flush(ArrayDeque<Outgoing> outbox) {
         if (closed) {
-            return;
+            return false;
         }
+        boolean sent = false;
         while (!outbox.isEmpty() && out.writable()) {
             Outgoing o = outbox.poll();
             ws.writeTextMessage(o.text()).onComplete(ar -> session.written(o.bytes()));
+            sent = true;
         }
         if (!outbox.isEmpty()) {
             out.whenWritable(session::flush);
         }
+        return sent;
+    }
+
+    @Override
+    public boolean pushes() {
+        return true;
+    }
+
+    @Override
+    public void close(CloseReason reason, boolean abort) {
+        close(abort);
     }
 
     boolean closed() {

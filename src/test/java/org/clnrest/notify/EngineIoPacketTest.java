@@ -58,9 +58,9 @@ class EngineIoPacketTest {
 
     @Test
     void openPacketHasTheFiveKeys() {
-        String open = EngineIoPacket.open("abc", true, 25000, 20000);
+        String open = EngineIoPacket.open("abc", true, 25000, 20000).encode();
         assertEquals("0{\"sid\":\"abc\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}", open);
-        JsonObject ws = new JsonObject(EngineIoPacket.open("abc", false, 300, 200).substring(1));
+        JsonObject ws = new JsonObject(EngineIoPacket.open("abc", false, 300, 200).encode().substring(1));
         assertEquals(0, ws.getJsonArray("upgrades").size());
         assertEquals(300, ws.getInteger("pingInterval"));
     }

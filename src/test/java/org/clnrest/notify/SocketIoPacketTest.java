@@ -75,7 +75,20 @@ class SocketIoPacketTest {
         assertEquals("2/ws,12[\"message\",{}]", new SocketIoPacket(SocketIoPacket.Type.EVENT, "/ws", 12L, 0,
                 new JsonArray().add("message").add(new JsonObject())).encode());
         assertEquals("52-[\"x\"]", new SocketIoPacket(SocketIoPacket.Type.BINARY_EVENT, "/", null, 2, new JsonArray().add("x")).encode());
-        assertEquals("1/ws,", SocketIoPacket.prefix(SocketIoPacket.Type.DISCONNECT, "/ws"));
-        assertEquals("4", SocketIoPacket.prefix(SocketIoPacket.Type.CONNECT_ERROR, "/"));
+        assertEquals("1/ws,", SocketIoPacket.disconnect("/ws").encode());
+        assertEquals("4", SocketIoPacket.connectError("/", null).encode());
+    }
+
+    /** What the server sends, built by name: the bytes the clients and the protocol suites expect. */
+    @Test
+    void theServersPacketsAreBuiltByName() {
+        assertEquals("0/ws,{\"sid\":\"a\"}", SocketIoPacket.connect("/ws", "a").encode());
+        assertEquals("0{\"sid\":\"a\"}", SocketIoPacket.connect("/", "a").encode());
+        assertEquals("4/ws,{\"message\":\"Invalid namespace\"}",
+                SocketIoPacket.connectError("/ws", new JsonObject().put("message", "Invalid namespace")).encode());
+        assertEquals("1", SocketIoPacket.disconnect("/").encode());
+        assertEquals("2[\"message\",{\"a\":1}]",
+                SocketIoPacket.event("/", new JsonArray().add("message").add(new JsonObject().put("a", 1))).encode());
+        assertEquals("42/ws,[\"message\",1]", EngineIoPacket.message(SocketIoPacket.event("/ws", new JsonArray().add("message").add(1))).encode());
     }
 }
