@@ -59,25 +59,28 @@ final class EngineIoSession implements NotificationBudget.Droppable {
 
     /** Open over polling: the answer to the handshake GET is the open packet. */
     void openPolling(RoutingContext ctx, Listener l) {
-        listener = l;
-        transport = new PollingTransport(this);
-        ctx.response().putHeader("Content-Type", "text/plain; charset=UTF-8")
-                .end(EngineIoPacket.open(sid, true, timeouts.pingIntervalMs(), timeouts.pingTimeoutMs()).encode());
-        opened();
+        open(new PollingTransport(this), l);
+        ctx.response().putHeader("Content-Type", "text/plain; charset=UTF-8").end(openPacket().encode());
     }
 
     /** Open straight over a WebSocket. */
     void openWebSocket(ServerWebSocket socket, ChannelOutbound out, Listener l) {
-        listener = l;
         WebSocketTransport ws = new WebSocketTransport(this, socket, out);
-        transport = ws;
-        ws.sendNow(EngineIoPacket.open(sid, false, timeouts.pingIntervalMs(), timeouts.pingTimeoutMs()));
-        opened();
+        open(ws, l);
+        ws.sendNow(openPacket());
     }
 
-    private void opened() {
+    /** Open over {@code t}, which has sent (or will send) {@link #openPacket}. */
+    void open(Transport t, Listener l) {
+        transport = t;
+        listener = l;
         state = SessionState.OPEN;
         heartbeat.schedulePing();
+    }
+
+    /** The handshake's answer: the session's id, the upgrades its transport allows and the heartbeat's timing. */
+    EngineIoPacket openPacket() {
+        return EngineIoPacket.open(sid, onPolling(), timeouts.pingIntervalMs(), timeouts.pingTimeoutMs());
     }
 
     SessionState state() {

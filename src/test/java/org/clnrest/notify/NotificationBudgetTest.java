@@ -1,6 +1,5 @@
 package org.clnrest.notify;
 
-import org.clnrest.util.RateLimitedLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +11,6 @@ import io.vertx.core.Vertx;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** The per-client and global caps: who is dropped, and what stops counting. */
 class NotificationBudgetTest {
@@ -25,8 +23,7 @@ class NotificationBudgetTest {
     }
 
     NotificationBudget budget(long perClient, long total) {
-        return new NotificationBudget(perClient, total, new RateLimitedLog(vertx, LoggerFactory.getLogger("test"), 10_000, true),
-                org.clnrest.metrics.NotificationStats.NONE);
+        return Sessions.budget(vertx, perClient, total);
     }
 
     NotificationBudget.Account client(NotificationBudget b, String name) {
