@@ -281,6 +281,7 @@ public final class CacheTraining {
 
     /** A Socket.IO client over WebSocket (rune in the header) that receives a batch of notifications. */
     private static void socketIo(Vertx vertx, SimulatedLightningd node, int port, PemTrustOptions trust, String rune) throws Exception {
+        CompletableFuture<Void> connected = new CompletableFuture<>();
         CompletableFuture<Void> got = new CompletableFuture<>();
         var ws = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setTrustOptions(trust))
                 .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setSsl(true)
@@ -289,13 +290,15 @@ public final class CacheTraining {
         ws.textMessageHandler(m -> {
             if (m.startsWith("0{")) {
                 ws.writeTextMessage("40");
+            } else if (m.startsWith("40")) {
+                connected.complete(null); // the rune passed: notifications reach this client from now on
             } else if (m.startsWith("2")) {
                 ws.writeTextMessage("3");
             } else if (m.startsWith("42") && m.contains("cache_training")) {
                 got.complete(null);
             }
         });
-        Thread.sleep(300);
+        connected.get(30, TimeUnit.SECONDS); // was a 300 ms sleep: a cold JDK 17 run sometimes took longer, and missed them
         for (int i = 0; i < 5; i++) {
             node.call("dev-notify", new JsonObject().put("topic", "cache_training")
                     .put("payload", new JsonObject().put("n", i).put("amount_msat", 1_152_921_504_606_846_983L)));
