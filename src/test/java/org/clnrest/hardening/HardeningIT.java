@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -45,17 +44,15 @@ import org.junit.jupiter.api.Test;
 class HardeningIT {
     static final int BODY_LIMIT = 65536;
     static Harness h;
-    static Vertx vertx;
     static WebClient client;
     static String rune;
 
     @BeforeAll
     static void start() throws Exception {
         h = Harness.start(b -> b.option("clnrest-body-limit", BODY_LIMIT).option("clnrest-idle-timeout", 2));
-        vertx = Vertx.vertx();
         // One connection per request: with an idle timeout of 2 s, a pooled connection could be closed by the
         // server just as the client reuses it.
-        client = h.client(vertx, false);
+        client = h.client(false);
         rune = h.node.createRune(null);
         for (String http : new String[]{"GET", "POST", "DELETE"}) {
             register(new JsonObject().put("path", "/v1/dyn/{x}").put("rpc_method", "getinfo").put("http_method", http));
@@ -71,7 +68,6 @@ class HardeningIT {
     @AfterAll
     static void stop() throws Exception {
         h.assertRuneNotLogged(rune);
-        vertx.close().await();
         h.close();
     }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigInteger;
 
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -25,22 +24,19 @@ import org.junit.jupiter.api.Test;
 /** Every row of the reference's HTTP section, over real HTTPS, against the packaged plugin. */
 class RestApiIT {
     static Harness h;
-    static Vertx vertx;
     static WebClient client;
     static String rune;
 
     @BeforeAll
     static void start() throws Exception {
         h = Harness.start(b -> b.option("clnrest-body-limit", 65536));
-        vertx = Vertx.vertx();
-        client = h.client(vertx);
+        client = h.client(true);
         rune = h.node.createRune(null);
     }
 
     @AfterAll
     static void stop() throws Exception {
         h.assertRuneNotLogged(rune);
-        vertx.close().await();
         h.close();
     }
 

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -59,7 +58,6 @@ class DynamicPathsIT {
                     .put("rune_restrictions", new JsonObject().put("params", new JsonObject().put("amount_msat", 9999))).put("http_method", "GET"));
 
     static Harness h;
-    static Vertx vertx;
     static WebClient client;
     static String rune;
 
@@ -68,14 +66,12 @@ class DynamicPathsIT {
         Path script = Path.of("src", "test", "plugins", "dynpaths.py").toAbsolutePath();
         h = Harness.start(b -> b.plugin(List.of(script.toString())).env("DYNPATHS_REGISTER", REGISTRATIONS.encode()));
         h.node.awaitLog("dynpaths: registrations done", Duration.ofSeconds(30));
-        vertx = Vertx.vertx();
-        client = h.client(vertx);
+        client = h.client(true);
         rune = h.node.createRune(null);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        vertx.close().await();
         h.close();
     }
 

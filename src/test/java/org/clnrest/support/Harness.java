@@ -25,6 +25,7 @@ public final class Harness implements AutoCloseable {
     public final Path dir;
     public final int port;
     public final String protocol;
+    private Vertx ownVertx;
 
     private Harness(SimulatedLightningd node, Path dir, int port, String protocol) {
         this.node = node;
@@ -87,6 +88,14 @@ public final class Harness implements AutoCloseable {
         return client(vertx, true);
     }
 
+    /** A client on a Vert.x of the harness's own, closed with it (a suite's one client). */
+    public synchronized WebClient client(boolean keepAlive) {
+        if (ownVertx == null) {
+            ownVertx = Vertx.vertx();
+        }
+        return client(ownVertx, keepAlive);
+    }
+
     /** {@code keepAlive=false}: a connection per request (for servers with a short idle timeout). */
     public WebClient client(Vertx vertx, boolean keepAlive) {
         WebClientOptions o = new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(keepAlive);
@@ -136,6 +145,9 @@ public final class Harness implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (ownVertx != null) {
+            ownVertx.close().await();
+        }
         node.close();
         deleteTree(dir);
     }
