@@ -19,6 +19,10 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import org.clnrest.net.ConnectionGate;
+import org.clnrest.net.GatedTransport;
+import org.clnrest.util.RateLimitedLog;
+
 /**
  * A clustered Vert.x for the plugin and for observers alike: Hazelcast with TCP-IP join only (no multicast,
  * no cloud auto-detection), bound to one interface, and the event bus's own TCP transport bound to the same
@@ -34,6 +38,14 @@ public final class ClusterSetup {
      * the messages queued for it meanwhile are dropped with it.
      */
     static final long HANDSHAKE_SECONDS = 5;
+    /**
+     * Connections the event bus's server keeps at once: each member opens one to each other member, and each observer
+     * one; a stranger who reaches the bus's port held a descriptor per connection for the handshake's 5 s, uncounted
+     * (descriptors the REST server shares). Past this, new connections are closed at their accept.
+     */
+    public static final int MAX_BUS_CONNECTIONS = 256;
+    /** A connection to the bus that sends nothing (not even a TLS hello) is closed after this long. */
+    static final long FIRST_BYTE_MS = 10_000;
 
     private ClusterSetup() {}
 
@@ -50,8 +62,11 @@ public final class ClusterSetup {
         }
     }
 
-    /** {@code identity} null: the event bus in plain text (clnrest-cluster-tls=false, or an observer without certificate). */
-    public static Future<Joined> start(Network net, Identity identity) {
+    /**
+     * {@code identity} null: the event bus in plain text (clnrest-cluster-tls=false, or an observer without certificate).
+     * {@code gate}, when not null, caps the bus server's connections from their accept (it is configured here).
+     */
+    public static Future<Joined> start(Network net, Identity identity, ConnectionGate gate, RateLimitedLog atCap) {
         Config hz;
         try {
             hz = hazelcast(net);
@@ -78,7 +93,12 @@ public final class ClusterSetup {
         }
         HazelcastClusterManager manager = new HazelcastClusterManager(hz);
         VertxOptions options = new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setEventBusOptions(bus);
-        return Vertx.builder().with(options).withClusterManager(manager).buildClustered().map(v -> new Joined(v, manager));
+        var builder = Vertx.builder().with(options).withClusterManager(manager);
+        if (gate != null) {
+            gate.guard(ConnectionGate.ANY_PORT, MAX_BUS_CONNECTIONS, FIRST_BYTE_MS, atCap);
+            builder.withTransport(new GatedTransport(gate));
+        }
+        return builder.buildClustered().map(v -> new Joined(v, manager));
     }
 
     private static Config hazelcast(Network n) throws FileNotFoundException {

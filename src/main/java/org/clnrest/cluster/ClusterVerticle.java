@@ -16,6 +16,8 @@ import io.vertx.core.json.JsonObject;
 import org.clnrest.bus.Bus;
 import org.clnrest.rpc.Rpc;
 import org.clnrest.tls.MemberCertificate;
+import org.clnrest.net.ConnectionGate;
+import org.clnrest.util.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,8 +72,8 @@ public class ClusterVerticle extends AbstractVerticle {
                     vertx.eventBus().<Object>localConsumer(Bus.NOTIFICATION, this::forward);
                     announce();
                     vertx.setPeriodic(Bus.CLUSTER_HEARTBEAT_MS, id -> announce());
-                    LOG.info("Cluster event bus up on {}:{} in {} ms as node {} ({}; members to join: {})", net.host(), net.port(),
-                            (System.nanoTime() - t0) / 1_000_000, entry.getString("id"),
+                    LOG.info("Cluster event bus up on {}:{} (bus port {}) in {} ms as node {} ({}; members to join: {})", net.host(), net.port(),
+                            joined.manager().getNodeInfo().port(), (System.nanoTime() - t0) / 1_000_000, entry.getString("id"),
                             identity == null ? "plain text" : "TLS, members of the CA " + identity.ca(), members);
                     started.complete();
                 })
@@ -93,7 +95,8 @@ public class ClusterVerticle extends AbstractVerticle {
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
-        }).thenCompose(v -> ClusterSetup.start(net, identity).toCompletionStage());
+        }).thenCompose(v -> ClusterSetup.start(net, identity, new ConnectionGate(),
+                new RateLimitedLog(vertx, LOG, 10_000, true)).toCompletionStage());
         return Future.fromCompletionStage(joining, context).recover(e ->
                 Future.failedFuture(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
     }

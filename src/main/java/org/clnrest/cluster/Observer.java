@@ -46,7 +46,7 @@ public final class Observer {
         out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // whatever a library prints stays off the JSON lines
         long t0 = System.nanoTime();
-        ClusterSetup.Joined joined = ClusterSetup.start(a.network(), a.identity()).toCompletionStage().toCompletableFuture().get();
+        ClusterSetup.Joined joined = ClusterSetup.start(a.network(), a.identity(), null, null).toCompletionStage().toCompletableFuture().get();
         Directory directory = new Directory(Observer::print);
         joined.manager().getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
             @Override

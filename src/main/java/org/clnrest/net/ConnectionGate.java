@@ -34,6 +34,9 @@ public final class ConnectionGate {
         }
     }
 
+    /** For {@link #guard}: every TCP server of the Vert.x instance (a clustered one runs only its event bus's). */
+    public static final int ANY_PORT = 0;
+
     /** Every connection counted, oldest first: strangers are evicted in this order. */
     private final Map<String, Entry> open = new LinkedHashMap<>();
     private volatile int port = -1;
@@ -41,7 +44,10 @@ public final class ConnectionGate {
     private long firstByteMs;
     private RateLimitedLog atCap;
 
-    /** The REST server guards {@code port}: at most {@code cap} connections, a first byte within {@code firstByteMs}. */
+    /**
+     * The server on {@code port} ({@link #ANY_PORT}: every one) is guarded: at most {@code cap} connections, a first
+     * byte within {@code firstByteMs}.
+     */
     public synchronized void guard(int port, int cap, long firstByteMs, RateLimitedLog atCap) {
         this.cap = cap;
         this.firstByteMs = firstByteMs;
@@ -50,7 +56,8 @@ public final class ConnectionGate {
     }
 
     boolean guards(int localPort) {
-        return localPort == port;
+        int p = port;
+        return p == ANY_PORT || localPort == p;
     }
 
     /** A connection just accepted, not yet registered with an event loop: false closes it at once. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -241,6 +244,58 @@ class ClusterIT {
         assertEquals(id, reply.getJsonObject("result").getString("id"), reply.encode());
         observer.send("{\"command\":\"nodes\"}");
         assertEquals(3, observer.await("nodes", WAIT).getJsonArray("nodes").size());
+    }
+
+    /**
+     * The event bus's port is reachable by strangers too: their bare connections used to hold a descriptor each for the
+     * 5 s TLS handshake deadline, uncounted. Now at most {@link ClusterSetup#MAX_BUS_CONNECTIONS} are kept from their
+     * accept: of 400 from 8 addresses, those past the cap are closed at once while the first wait for their deadline
+     * (before, the first were closed first, at it); the fleet still answers afterwards.
+     */
+    @Test
+    @Order(7)
+    void strangersBareConnectionsToTheBusAreCappedFromTheirAccept() throws Exception {
+        Matcher m = java.util.regex.Pattern.compile("bus port (\\d+)").matcher(
+                fleet.nodes.get(0).awaitLog("Cluster event bus up on", WAIT));
+        assertTrue(m.find(), "the bus's port is logged");
+        int busPort = Integer.parseInt(m.group(1));
+        List<SocketChannel> bare = new ArrayList<>();
+        try {
+            for (int i = 0; i < 400; i++) {
+                SocketChannel c = SocketChannel.open();
+                c.bind(new InetSocketAddress("127.0.0." + (10 + i % 8), 0));
+                c.connect(new InetSocketAddress("127.0.0.1", busPort));
+                c.configureBlocking(false);
+                bare.add(c);
+            }
+            awaitClosed(bare.subList(ClusterSetup.MAX_BUS_CONNECTIONS + 20, bare.size()));
+            assertEquals(50, bare.subList(0, 50).stream().filter(c -> !closed(c)).count(),
+                    "the first connections still wait for their handshake deadline when those past the cap are closed");
+            awaitClosed(bare);
+        } finally {
+            for (SocketChannel c : bare) {
+                c.close();
+            }
+        }
+        JsonObject reply = call(ids.get(0), fleet.nodes.get(0).createRune(null), "getinfo");
+        assertEquals(ids.get(0), reply.getJsonObject("result").getString("id"), "the fleet still answers: " + reply.encode());
+    }
+
+    private static void awaitClosed(List<SocketChannel> channels) throws InterruptedException {
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (channels.stream().anyMatch(c -> !closed(c))) {
+            assertTrue(System.nanoTime() < until, "connections closed by the member");
+            Thread.sleep(20); // polled from outside the member: no event to wait on
+        }
+    }
+
+    /** Whether the member closed the connection (end of stream or reset); a bare connection is sent nothing else. */
+    private static boolean closed(SocketChannel c) {
+        try {
+            return c.read(java.nio.ByteBuffer.allocate(64)) < 0;
+        } catch (java.io.IOException reset) {
+            return true;
+        }
     }
 
     private JsonObject call(String node, String rune, String method) throws Exception {
