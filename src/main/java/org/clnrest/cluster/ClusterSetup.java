@@ -95,7 +95,7 @@ public final class ClusterSetup {
         VertxOptions options = new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setEventBusOptions(bus);
         var builder = Vertx.builder().with(options).withClusterManager(manager);
         if (gate != null) {
-            gate.guard(ConnectionGate.ANY_PORT, MAX_BUS_CONNECTIONS, FIRST_BYTE_MS, atCap);
+            gate.guard(ConnectionGate.ANY_PORT, MAX_BUS_CONNECTIONS, FIRST_BYTE_MS, true, atCap);
             builder.withTransport(new GatedTransport(gate));
         }
         return builder.buildClustered().map(v -> new Joined(v, manager));

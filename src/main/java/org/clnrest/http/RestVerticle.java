@@ -91,7 +91,7 @@ public class RestVerticle extends AbstractVerticle {
         served = new ServedContract(vertx, contract);
         validation = config.get(Options.VALIDATE_REQUESTS) ? new RequestValidation(contract.json) : null;
         gate.guard(config.port(), OpenFiles.connectionCap(config.get(Options.MAX_CONNECTIONS).intValue()),
-                ConnectionGuard.MAX_HEAD_MS, new RateLimitedLog(vertx, LOG, 10_000, true));
+                ConnectionGuard.MAX_HEAD_MS, false, new RateLimitedLog(vertx, LOG, 10_000, true));
         guard = new ConnectionGuard(vertx, config.get(Options.IDLE_TIMEOUT), config.get(Options.BODY_TIMEOUT), gate);
         Cors cors = new Cors(config.get(Options.CSP), config.get(Options.CORS_ORIGINS));
         failures = new Failures(vertx, cors, config.get(Options.BODY_LIMIT));

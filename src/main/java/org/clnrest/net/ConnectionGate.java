@@ -11,13 +11,14 @@ import io.vertx.core.net.SocketAddress;
 import org.clnrest.util.RateLimitedLog;
 
 /**
- * The cap on the REST server's connections (clnrest-max-connections), kept from each connection's accept, before its
- * TLS handshake or its first byte ({@link GatedTransport}): every connection holds a file descriptor from then on.
+ * The cap on a server's connections (the REST server's clnrest-max-connections, the cluster bus's), kept from each
+ * connection's accept, before its TLS handshake or its first byte ({@link GatedTransport}): every connection holds a
+ * file descriptor from then on. A new connection's hello must come within its deadline ({@link HelloDeadline}).
  * At the cap the oldest connection that has made no authorised call is closed for the newcomer (strangers compete among
  * themselves), if Vert.x has told of it ({@link #known}); if there is none, the newcomer is closed at once, before its
  * socket is registered; both with a rate-limited log line. A connection Vert.x has not told of yet (in its TLS
- * handshake, or without TLS before its first byte) is not closed for a newcomer: it ends at its own deadline (5 s for
- * the handshake, {@link FirstByteDeadline} for the first byte), so a flood of silent connections is refused at the
+ * handshake, or without TLS before its first bytes) is not closed for a newcomer: it ends at its own deadline (5 s for
+ * the handshake, {@link HelloDeadline} until Vert.x tells of it), so a flood of silent connections is refused at the
  * accept, the descriptors never piling up behind closes still queued on an event loop.
  * <p>
  * Connections are known by their remote address (Vert.x gives an {@code HttpConnection} no public handle on its
@@ -26,11 +27,13 @@ import org.clnrest.util.RateLimitedLog;
 public final class ConnectionGate {
     private static final class Entry {
         final Channel channel;
+        final HelloDeadline hello;
         boolean known;
         boolean trusted;
 
-        Entry(Channel channel) {
+        Entry(Channel channel, HelloDeadline hello) {
             this.channel = channel;
+            this.hello = hello;
         }
     }
 
@@ -41,16 +44,19 @@ public final class ConnectionGate {
     private final Map<String, Entry> open = new LinkedHashMap<>();
     private volatile int port = -1;
     private int cap = Integer.MAX_VALUE;
-    private long firstByteMs;
+    private long helloMs;
+    private boolean firstByteIsHello;
     private RateLimitedLog atCap;
 
     /**
-     * The server on {@code port} ({@link #ANY_PORT}: every one) is guarded: at most {@code cap} connections, a first
-     * byte within {@code firstByteMs}.
+     * The server on {@code port} ({@link #ANY_PORT}: every one) is guarded: at most {@code cap} connections, each
+     * closed unless its hello comes within {@code helloMs}: its first byte ({@code firstByteIsHello}), else being
+     * {@link #known} (see {@link HelloDeadline}).
      */
-    public synchronized void guard(int port, int cap, long firstByteMs, RateLimitedLog atCap) {
+    public synchronized void guard(int port, int cap, long helloMs, boolean firstByteIsHello, RateLimitedLog atCap) {
         this.cap = cap;
-        this.firstByteMs = firstByteMs;
+        this.helloMs = helloMs;
+        this.firstByteIsHello = firstByteIsHello;
         this.atCap = atCap;
         this.port = port;
     }
@@ -67,9 +73,10 @@ public final class ConnectionGate {
             return false;
         }
         String key = key((InetSocketAddress) child.remoteAddress());
-        open.put(key, new Entry(child));
+        HelloDeadline hello = new HelloDeadline(helloMs, firstByteIsHello);
+        open.put(key, new Entry(child, hello));
         child.closeFuture().addListener(f -> forget(key, child));
-        child.pipeline().addFirst("clnrest-first-byte", new FirstByteDeadline(firstByteMs));
+        child.pipeline().addFirst("clnrest-hello", hello);
         return true;
     }
 
@@ -88,11 +95,15 @@ public final class ConnectionGate {
         return false;
     }
 
-    /** Vert.x has told of the connection from {@code remote} (its handshake done, or its first bytes read). */
+    /**
+     * Vert.x has told of the connection from {@code remote} (its handshake done, or its first bytes read): its hello
+     * came. On the connection's event loop.
+     */
     public synchronized void known(SocketAddress remote) {
         Entry e = open.get(key(remote));
         if (e != null) {
             e.known = true;
+            e.hello.met();
         }
     }
 

@@ -37,7 +37,7 @@ class HandshakeCapIT {
     /**
      * Without TLS, Vert.x (which also speaks h2c) tells of a connection only once its first bytes show which protocol
      * it speaks: a silent connection was neither counted nor ever closed (still open after 30 s). Now it counts from
-     * its accept and is closed at the first-byte deadline (10 s).
+     * its accept and is closed at the hello's deadline (10 s: until Vert.x tells of it).
      */
     @Test
     void silentPlainConnectionsCountFromTheirAccept() throws Exception {

@@ -24,12 +24,12 @@ import org.junit.jupiter.api.Test;
  * The connection guard and gate on a real Vert.x server (one verticle, one event loop, as in the plugin; the gated
  * transport), reached by raw sockets: at the cap the oldest stranger (a connection with no authorised call) is closed
  * for a newcomer, a connection that made an authorised call never is, and with every place authorised the newcomer is
- * closed; silent connections hold places from their accept until their first-byte deadline; a request whose body
+ * closed; silent connections hold places from their accept until their hello's deadline; a request whose body
  * does not come gets 408.
  */
 class ConnectionGuardTest {
     static final int CAP = 3;
-    static final long FIRST_BYTE_MS = 3_000;
+    static final long HELLO_MS = 3_000;
     final ConnectionGate gate = new ConnectionGate();
     final Vertx vertx = Vertx.builder().withTransport(new GatedTransport(gate)).build();
     final List<RawHttp> sockets = new ArrayList<>();
@@ -65,7 +65,7 @@ class ConnectionGuardTest {
                 router.handle(req);
             }).listen(0, "127.0.0.1").onSuccess(s -> {
                 port = s.actualPort();
-                gate.guard(port, CAP, FIRST_BYTE_MS, new RateLimitedLog(vertx, LoggerFactory.getLogger("test"), 10_000, true));
+                gate.guard(port, CAP, HELLO_MS, false, new RateLimitedLog(vertx, LoggerFactory.getLogger("test"), 10_000, true));
                 started.complete();
             }).onFailure(started::fail);
         }
@@ -108,7 +108,7 @@ class ConnectionGuardTest {
     }
 
     @Test
-    void silentConnectionsHoldPlacesFromTheirAcceptUntilTheirFirstByteDeadline() throws Exception {
+    void silentConnectionsHoldPlacesFromTheirAcceptUntilTheirHellosDeadline() throws Exception {
         start(300, 60);
         RawHttp stranger = open();
         assertEquals(200, call(stranger, "GET /stranger"));
@@ -122,7 +122,7 @@ class ConnectionGuardTest {
             assertTrue(s.openNow(), "the silent connections were still open then");
         }
         for (RawHttp s : silent) {
-            assertTrue(s.closedByServer(), "a silent connection is closed at its first-byte deadline");
+            assertTrue(s.closedByServer(), "a silent connection is closed at its hello's deadline");
         }
         long until = System.nanoTime() + 10_000_000_000L;
         while (gate.size() != 1) { // the newcomer's: the gate hears of a close just after the client does
@@ -130,6 +130,18 @@ class ConnectionGuardTest {
             Thread.sleep(5);
         }
         assertEquals(200, call(open(), "GET /stranger"), "and used again");
+    }
+
+    /**
+     * A connection whose first bytes could still be HTTP/2's preface ("P" of "PRI * HTTP/2.0") is one Vert.x waits to
+     * tell of: the deadline holds until it does, not only until a first byte.
+     */
+    @Test
+    void aConnectionThatStopsAtThePrefacesFirstByteIsClosedAtTheDeadline() throws Exception {
+        start(300, 60);
+        RawHttp p = open();
+        p.write("P");
+        assertTrue(p.closedByServer(), "closed at the deadline (it used to be kept forever)");
     }
 
     @Test
