@@ -55,6 +55,7 @@ public final class Main {
 
     private final Vertx vertx;
     private final ConnectionGate gate;
+    private final ConnectionGate metricsGate;
     private final LazyMetrics vertxMetrics;
     private final Contract.Preload contract;
     /** The plugin's counters: empty unless init turns metrics on (the metrics verticle fills it). */
@@ -63,9 +64,10 @@ public final class Main {
     private final Rpc rpc;
     private volatile boolean exiting;
 
-    private Main(Vertx vertx, ConnectionGate gate, LazyMetrics vertxMetrics) {
+    private Main(Vertx vertx, ConnectionGate gate, ConnectionGate metricsGate, LazyMetrics vertxMetrics) {
         this.vertx = vertx;
         this.gate = gate;
+        this.metricsGate = metricsGate;
         this.vertxMetrics = vertxMetrics;
         this.contract = Contract.preload(vertx); // read and loaded while lightningd sends getmanifest and init
         this.rpc = new Rpc(vertx.eventBus(), rpcClient);
@@ -91,12 +93,13 @@ public final class Main {
         // metrics on: no Micrometer class is loaded while clnrest-metrics-port is unset.
         // The REST server's connections are counted from their accept, by the transport (Vert.x takes it only at creation).
         ConnectionGate gate = new ConnectionGate();
+        ConnectionGate metricsGate = new ConnectionGate(); // the metrics server's, when clnrest-metrics-port is set
         LazyMetrics vertxMetrics = new LazyMetrics();
         Vertx vertx = Vertx.builder().with(new VertxOptions().setWorkerPoolSize(4).setInternalBlockingPoolSize(4)
                 .setEventLoopPoolSize(Env.eventLoops()).setMetricsOptions(new MetricsOptions().setEnabled(true)))
-                .withMetrics(vertxMetrics).withTransport(new GatedTransport(gate)).build();
+                .withMetrics(vertxMetrics).withTransport(new GatedTransport(gate, metricsGate)).build();
         Uptime.log(LOG, "Vert.x up");
-        Main main = new Main(vertx, gate, vertxMetrics);
+        Main main = new Main(vertx, gate, metricsGate, vertxMetrics);
         vertx.eventBus().<JsonObject>consumer(Bus.PLUGIN_INIT, main::onInit);
         vertx.deployVerticle(new PathRegistryVerticle())
                 .compose(id -> vertx.deployVerticle(new PluginVerticle(System.in, out, main::exit,
@@ -127,7 +130,7 @@ public final class Main {
         JsonObject rpcConf = new JsonObject().put("rpcFile", config.rpcFile().toString());
         // By name, first: Micrometer is loaded only when metrics are on, and then measures what follows.
         (config.metrics() == null ? Future.succeededFuture("")
-                : deployByName("org.clnrest.metrics.MetricsVerticle", config.metrics(), vertxMetrics, metrics))
+                : deployByName("org.clnrest.metrics.MetricsVerticle", config.metrics(), vertxMetrics, metrics, metricsGate))
                 .compose(id -> vertx.deployVerticle(rpcClient, new DeploymentOptions().setConfig(rpcConf)))
                 // The identity also serves the cluster's TLS (client.pem, ca.pem), even when REST is plain http.
                 .compose(id -> config.https() || config.clusterTls() ? tlsIdentity(config) : Future.succeededFuture())

@@ -23,6 +23,8 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import org.clnrest.bus.Bus;
+import org.clnrest.net.ConnectionGate;
+import org.clnrest.util.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +42,26 @@ public class MetricsVerticle extends AbstractVerticle {
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
             Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
+    /** Connections the metrics server keeps at once: a Prometheus or two, and strangers where it is reachable. */
+    static final int MAX_CONNECTIONS = 64;
+    /** How long a connection may stay idle, and how long one may take before Vert.x hears of it. */
+    static final int IDLE_SECONDS = 60;
+    static final long HELLO_MS = 10_000;
+
     private final LazyMetrics vertxMetrics;
     private final Metrics metrics;
+    private final ConnectionGate gate;
     private PrometheusMeterRegistry registry;
     private HttpServer server;
 
-    /** {@code vertxMetrics}: the SPI Vert.x was created with; {@code metrics}: where the plugin's counters are read. */
-    public MetricsVerticle(LazyMetrics vertxMetrics, Metrics metrics) {
+    /**
+     * {@code vertxMetrics}: the SPI Vert.x was created with; {@code metrics}: where the plugin's counters are read;
+     * {@code gate}: the one Vert.x's transport asks at each accept for this server's port (configured here).
+     */
+    public MetricsVerticle(LazyMetrics vertxMetrics, Metrics metrics, ConnectionGate gate) {
         this.vertxMetrics = vertxMetrics;
         this.metrics = metrics;
+        this.gate = gate;
     }
 
     @Override
@@ -67,7 +80,11 @@ public class MetricsVerticle extends AbstractVerticle {
         String host = config().getString("host");
         int port = config().getInteger("port");
         String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/metrics";
-        vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setMaxHeaderSize(8 * 1024))
+        // Plain http with no authorisation: every client is a stranger, capped from its accept (the oldest one Vert.x
+        // has heard of is closed for a newcomer), and an idle one closed (a scraper connects again at its next scrape).
+        gate.guard(port, MAX_CONNECTIONS, HELLO_MS, false, new RateLimitedLog(vertx, LOG, 10_000, true));
+        vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setMaxHeaderSize(8 * 1024).setIdleTimeout(IDLE_SECONDS))
+                .connectionHandler(c -> gate.known(c.remoteAddress()))
                 .requestHandler(this::handle)
                 .listen()
                 .onSuccess(s -> {

@@ -21,8 +21,9 @@ import io.vertx.core.transport.Transport;
 public final class GatedTransport implements Transport {
     private final Spi spi;
 
-    public GatedTransport(ConnectionGate gate) {
-        this.spi = new Spi(Transport.NIO.implementation(), gate);
+    /** {@code gates}: each guards the servers it says ({@link ConnectionGate#guard}); a server none guards is left as it is. */
+    public GatedTransport(ConnectionGate... gates) {
+        this.spi = new Spi(Transport.NIO.implementation(), List.of(gates));
     }
 
     @Override
@@ -46,7 +47,7 @@ public final class GatedTransport implements Transport {
     }
 
     /** NIO's own implementation for everything (the methods NIO overrides are passed on), but TCP server channels. */
-    private record Spi(io.vertx.core.spi.transport.Transport nio, ConnectionGate gate) implements io.vertx.core.spi.transport.Transport {
+    private record Spi(io.vertx.core.spi.transport.Transport nio, List<ConnectionGate> gates) implements io.vertx.core.spi.transport.Transport {
         @Override
         public boolean supportsDomainSockets() {
             return nio.supportsDomainSockets();
@@ -84,23 +85,24 @@ public final class GatedTransport implements Transport {
 
         @Override
         public ChannelFactory<? extends ServerChannel> serverChannelFactory(boolean domainSocket) {
-            return domainSocket ? nio.serverChannelFactory(true) : () -> new GatedServerChannel(gate);
+            return domainSocket ? nio.serverChannelFactory(true) : () -> new GatedServerChannel(gates);
         }
     }
 
     /** A server socket whose accepted connections pass the gate, in the order they were accepted. */
     static final class GatedServerChannel extends NioServerSocketChannel {
-        private final ConnectionGate gate;
+        private final List<ConnectionGate> gates;
 
-        GatedServerChannel(ConnectionGate gate) {
-            this.gate = gate;
+        GatedServerChannel(List<ConnectionGate> gates) {
+            this.gates = gates;
         }
 
         @Override
         protected int doReadMessages(List<Object> buf) throws Exception {
             int from = buf.size();
             int accepted = super.doReadMessages(buf);
-            if (accepted == 0 || !gate.guards(localAddress().getPort())) {
+            ConnectionGate gate = accepted == 0 ? null : gateOf(localAddress().getPort());
+            if (gate == null) {
                 return accepted;
             }
             int kept = from;
@@ -115,6 +117,15 @@ public final class GatedTransport implements Transport {
             int refused = buf.size() - kept;
             buf.subList(kept, buf.size()).clear();
             return accepted - refused;
+        }
+
+        private ConnectionGate gateOf(int port) {
+            for (ConnectionGate g : gates) {
+                if (g.guards(port)) {
+                    return g;
+                }
+            }
+            return null;
         }
     }
 }

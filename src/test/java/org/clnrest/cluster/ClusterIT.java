@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +19,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import org.bouncycastle.asn1.x509.GeneralName;
+import org.clnrest.support.BareConnections;
 import org.clnrest.support.Harness;
 import org.clnrest.demo.NodeInternals;
 import org.clnrest.bus.Bus;
@@ -259,43 +258,11 @@ class ClusterIT {
                 fleet.nodes.get(0).awaitLog("Cluster event bus up on", WAIT));
         assertTrue(m.find(), "the bus's port is logged");
         int busPort = Integer.parseInt(m.group(1));
-        List<SocketChannel> bare = new ArrayList<>();
-        try {
-            for (int i = 0; i < 400; i++) {
-                SocketChannel c = SocketChannel.open();
-                c.bind(new InetSocketAddress("127.0.0." + (10 + i % 8), 0));
-                c.connect(new InetSocketAddress("127.0.0.1", busPort));
-                c.configureBlocking(false);
-                bare.add(c);
-            }
-            awaitClosed(bare.subList(ClusterSetup.MAX_BUS_CONNECTIONS + 20, bare.size()));
-            assertEquals(50, bare.subList(0, 50).stream().filter(c -> !closed(c)).count(),
-                    "the first connections still wait for their handshake deadline when those past the cap are closed");
-            awaitClosed(bare);
-        } finally {
-            for (SocketChannel c : bare) {
-                c.close();
-            }
+        try (BareConnections bare = BareConnections.open(busPort, 400)) {
+            bare.assertCappedFromTheAccept(ClusterSetup.MAX_BUS_CONNECTIONS + 20, 50, WAIT);
         }
         JsonObject reply = call(ids.get(0), fleet.nodes.get(0).createRune(null), "getinfo");
         assertEquals(ids.get(0), reply.getJsonObject("result").getString("id"), "the fleet still answers: " + reply.encode());
-    }
-
-    private static void awaitClosed(List<SocketChannel> channels) throws InterruptedException {
-        long until = System.nanoTime() + WAIT.toNanos();
-        while (channels.stream().anyMatch(c -> !closed(c))) {
-            assertTrue(System.nanoTime() < until, "connections closed by the member");
-            Thread.sleep(20); // polled from outside the member: no event to wait on
-        }
-    }
-
-    /** Whether the member closed the connection (end of stream or reset); a bare connection is sent nothing else. */
-    private static boolean closed(SocketChannel c) {
-        try {
-            return c.read(java.nio.ByteBuffer.allocate(64)) < 0;
-        } catch (java.io.IOException reset) {
-            return true;
-        }
     }
 
     private JsonObject call(String node, String rune, String method) throws Exception {

@@ -1,15 +1,10 @@
 package org.clnrest.hardening;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 
+import org.clnrest.support.BareConnections;
 import org.clnrest.support.Harness;
 import org.clnrest.support.RawHttp;
 import org.junit.jupiter.api.Test;
@@ -46,24 +41,8 @@ class HandshakeCapIT {
 
     private static void floodOfSilentConnections(String protocol) throws Exception {
         try (Harness h = Harness.start(b -> b.option("clnrest-max-connections", CAP).option("clnrest-protocol", protocol))) {
-            List<SocketChannel> bare = new ArrayList<>();
-            try {
-                for (int i = 0; i < FLOOD; i++) {
-                    SocketChannel c = SocketChannel.open();
-                    c.bind(new InetSocketAddress("127.0.0." + (10 + i % 8), 0));
-                    c.connect(new InetSocketAddress("127.0.0.1", h.port));
-                    c.configureBlocking(false);
-                    bare.add(c);
-                }
-                awaitClosed(bare.subList(CAP, FLOOD));
-                long firstOpen = bare.subList(0, CAP).stream().filter(c -> !closed(c)).count();
-                assertEquals(CAP, firstOpen, "when the connections past the cap are closed, the first " + CAP
-                        + " still wait for their deadline (before the fix they were closed first, at it, or never)");
-                awaitClosed(bare.subList(0, CAP)); // then their deadline frees their places
-            } finally {
-                for (SocketChannel c : bare) {
-                    c.close();
-                }
+            try (BareConnections bare = BareConnections.open(h.port, FLOOD)) {
+                bare.assertCappedFromTheAccept(CAP, CAP, Duration.ofSeconds(30));
             }
             if (protocol.equals("https")) {
                 try (var s = h.tlsSocket(0, java.time.Duration.ofSeconds(10))) {
@@ -80,22 +59,5 @@ class HandshakeCapIT {
     private static int getinfo(RawHttp s, Harness h) throws Exception {
         return s.write("POST /v1/getinfo HTTP/1.1\r\nHost: x\r\nRune: " + h.node.createRune(null)
                 + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").read().status();
-    }
-
-    private static void awaitClosed(List<SocketChannel> channels) throws InterruptedException {
-        long until = System.nanoTime() + 30_000_000_000L;
-        while (channels.stream().anyMatch(c -> !closed(c))) {
-            assertTrue(System.nanoTime() < until, "connections closed by the server within 30 s");
-            Thread.sleep(20); // polling a condition from outside the server: no event to wait on
-        }
-    }
-
-    /** Whether the server has closed the connection (end of stream or reset); a bare connection receives nothing else. */
-    private static boolean closed(SocketChannel c) {
-        try {
-            return c.read(ByteBuffer.allocate(64)) < 0;
-        } catch (IOException reset) {
-            return true;
-        }
     }
 }

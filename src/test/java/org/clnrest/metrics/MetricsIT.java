@@ -30,6 +30,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
 
+import org.clnrest.support.BareConnections;
 import org.clnrest.support.Harness;
 import org.clnrest.notify.RawClient;
 import org.clnrest.demo.NodeInternals;
@@ -80,6 +81,24 @@ public class MetricsIT {
             v = sample(scrape(c, port), name);
         }
         return v;
+    }
+
+    /**
+     * The metrics port has no authorisation: every client is a stranger. Its connections are capped from their accept
+     * ({@link MetricsVerticle#MAX_CONNECTIONS}), and a silent one is closed at the hello's deadline: of 200 bare
+     * connections, those past the cap are closed at once while the first wait for it (before, none was ever closed);
+     * a scrape is served afterwards.
+     */
+    @Test
+    void strangersConnectionsToTheMetricsPortAreCappedFromTheirAccept() throws Exception {
+        int metricsPort = Harness.freePort();
+        try (Harness h = Harness.start(b -> b.option("clnrest-metrics-port", metricsPort))) {
+            h.node.awaitLog("Metrics at", Duration.ofSeconds(30));
+            try (BareConnections bare = BareConnections.open(metricsPort, 200)) {
+                bare.assertCappedFromTheAccept(MetricsVerticle.MAX_CONNECTIONS, 50, Duration.ofSeconds(30));
+            }
+            assertTrue(scrape(HttpClient.newHttpClient(), metricsPort).contains("clnrest_"), "a scrape is served afterwards");
+        }
     }
 
     @Test
